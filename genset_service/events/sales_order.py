@@ -1,0 +1,15 @@
+"""Sales Order hooks: read the order, hand it to the planner."""
+
+from genset_service.scheduling.order import cancel_sales_order, plan_sales_order, validate_sales_order
+
+
+def validate(doc, method=None):
+	validate_sales_order(doc)
+
+
+def on_submit(doc, method=None):
+	plan_sales_order(doc)
+
+
+def on_cancel(doc, method=None):
+	cancel_sales_order(doc)

@@ -1,0 +1,4 @@
+// Copyright (c) 2026, genset_service developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Genset Service Settings", {});

@@ -1,0 +1,128 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.utils import add_days, add_months, getdate, nowdate
+
+from genset_service.api.plan import complete_task, get_unit_plan
+from genset_service.planning import TaskStatus
+from genset_service.scheduling.common import CONTRACT, TASK, UNIT
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	make_delivery_note,
+	make_genset_item,
+	make_sales_order,
+	make_service_team,
+	make_user,
+)
+
+test_ignore = TEST_IGNORE
+
+
+def task(unit, service_type, seq=1):
+	return frappe.get_all(
+		TASK,
+		filters={"unit": unit, "service_type": service_type, "occurrence": seq},
+		fields=["name", "status", "due_from", "due_to"],
+	)[0]
+
+
+class TestGensetUnit(GensetTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.team = make_service_team()
+		cls.genset = make_genset_item()
+
+	def setUp(self):
+		super().setUp()
+		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
+		self.delivery = make_delivery_note(order.name)
+		self.unit = frappe.get_doc(UNIT, {"delivery_note": self.delivery.name})
+		self.posting = getdate(self.delivery.posting_date)
+
+	def test_recorded_arrival_moves_installation(self):
+		self.unit.arrival_date = add_days(self.posting, 3)
+		self.unit.save()
+		self.assertEqual(self.unit.status, "Arrived")
+		self.assertEqual(getdate(self.unit.expected_arrival_date), add_days(self.posting, 3))
+		install = task(self.unit.name, "Installation and Commissioning")
+		self.assertEqual(
+			(getdate(install.due_from), getdate(install.due_to)),
+			(add_days(self.posting, 4), add_days(self.posting, 6)),
+		)
+		logistics = task(self.unit.name, "Logistics Tracking")
+		self.assertEqual(getdate(logistics.due_to), add_days(self.posting, 3))
+
+	def test_commissioning_rebases_warranty_and_recurring_tasks_but_not_done_ones(self):
+		training = task(self.unit.name, "Operation Training")
+		complete_task(training.name)
+		commissioned = add_days(self.posting, 30)
+		self.unit.arrival_date = add_days(self.posting, 25)
+		self.unit.commissioning_date = commissioned
+		self.unit.save()
+
+		self.assertEqual(self.unit.status, "Commissioned")
+		self.assertEqual(self.unit.warranty_status, "In Warranty")
+		self.assertEqual(getdate(self.unit.warranty_start_date), commissioned)
+		self.assertEqual(getdate(self.unit.warranty_end_date), getdate(add_months(commissioned, 12)))
+		inspection = task(self.unit.name, "Regular Inspection")
+		self.assertEqual(getdate(inspection.due_from), add_days(getdate(add_months(commissioned, 6)), -7))
+		offer = task(self.unit.name, "Extended Warranty Offer")
+		self.assertEqual(getdate(offer.due_from), add_days(getdate(add_months(commissioned, 12)), -60))
+		# done work never moves
+		self.assertEqual(task(self.unit.name, "Operation Training"), training | {"status": TaskStatus.DONE})
+		# the contract now ends with the re-based service term
+		self.assertEqual(
+			getdate(frappe.db.get_value(CONTRACT, self.unit.contract, "end_date")),
+			getdate(add_months(commissioned, 24)),
+		)
+		plan = get_unit_plan(self.unit.name)
+		self.assertEqual(getdate(plan["commissioning_date"]), commissioned)
+		self.assertEqual(len(plan["tasks"]), frappe.db.count(TASK, {"unit": self.unit.name}))
+
+	def test_arrival_before_delivery_is_refused(self):
+		self.unit.arrival_date = add_days(self.posting, -1)
+		with self.assertRaisesRegex(frappe.ValidationError, "Arrival Date"):
+			self.unit.save()
+		self.assertIsNone(frappe.db.get_value(UNIT, self.unit.name, "arrival_date"))
+
+	def test_commissioning_before_arrival_is_refused(self):
+		self.unit.arrival_date = add_days(self.posting, 5)
+		self.unit.commissioning_date = add_days(self.posting, 4)
+		with self.assertRaisesRegex(frappe.ValidationError, "Commissioning Date"):
+			self.unit.save()
+		self.assertIsNone(frappe.db.get_value(UNIT, self.unit.name, "commissioning_date"))
+		install = task(self.unit.name, "Installation and Commissioning")
+		self.assertEqual(getdate(install.due_from), add_days(self.posting, 8))
+
+	def test_cancelled_unit_dates_are_frozen(self):
+		self.delivery.reload()
+		self.delivery.cancel()
+		self.unit.reload()
+		self.assertEqual(self.unit.status, "Cancelled")
+		self.unit.arrival_date = add_days(self.posting, 2)
+		with self.assertRaises(frappe.ValidationError):
+			self.unit.save()
+
+	def test_roles_and_permissions(self):
+		support = make_user("gs-support-only@example.com", ["Technical Support"])
+		outsider = make_user("gs-outsider@example.com", ["Sales User"])
+
+		frappe.set_user(self.team["After-sales Engineer"])
+		unit = frappe.get_doc(UNIT, self.unit.name)
+		unit.arrival_date = add_days(self.posting, 2)
+		unit.save()  # engineers record life events
+
+		frappe.set_user(support)
+		unit = frappe.get_doc(UNIT, self.unit.name)  # can read
+		unit.commissioning_date = add_days(self.posting, 4)
+		with self.assertRaises(frappe.PermissionError):
+			unit.save()
+
+		frappe.set_user(outsider)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(UNIT, self.unit.name).check_permission("read")
+		with self.assertRaises(frappe.PermissionError):
+			get_unit_plan(self.unit.name)

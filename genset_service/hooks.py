@@ -1,0 +1,84 @@
+app_name = "genset_service"
+app_title = "Genset Service"
+app_publisher = "genset_service developers"
+app_description = "After-sales service for diesel generator sets on ERPNext: contracts, plans, warranty"
+app_email = "dev@genset-service.invalid"
+app_license = "MIT"
+
+required_apps = ["frappe/erpnext"]
+
+add_to_apps_screen = [
+	{
+		"name": app_name,
+		"title": app_title,
+		"route": "/app/genset-service",
+	}
+]
+
+# Install, migrate, uninstall
+# ---------------------------
+after_install = "genset_service.setup.install.after_install"
+after_migrate = "genset_service.setup.install.after_migrate"
+before_uninstall = "genset_service.setup.install.before_uninstall"
+
+# Roles travel as fixtures (synced on every migrate); service types are default records installed
+# once by after_install / after_migrate so that a System Manager's edits survive upgrades.
+fixtures = [
+	{
+		"dt": "Role",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Technical Engineer",
+					"Logistics Specialist",
+					"After-sales Engineer",
+					"Technical Support",
+					"Customer Service Specialist",
+				],
+			]
+		],
+	}
+]
+
+# ERPNext forms
+# -------------
+doctype_js = {
+	"Lead": "public/js/consultation.js",
+	"Opportunity": "public/js/consultation.js",
+	"Quotation": "public/js/consultation.js",
+}
+
+calendars = ["Genset Service Task"]
+
+# Document events
+# ---------------
+doc_events = {
+	"Item": {
+		"validate": "genset_service.events.item.validate",
+	},
+	"Sales Order": {
+		"validate": "genset_service.events.sales_order.validate",
+		"on_submit": "genset_service.events.sales_order.on_submit",
+		"on_cancel": "genset_service.events.sales_order.on_cancel",
+	},
+	"Delivery Note": {
+		"validate": "genset_service.events.delivery_note.validate",
+		"before_submit": "genset_service.events.delivery_note.before_submit",
+		"on_submit": "genset_service.events.delivery_note.on_submit",
+		"on_cancel": "genset_service.events.delivery_note.on_cancel",
+	},
+}
+
+# Scheduled tasks
+# ---------------
+scheduler_events = {
+	"daily": [
+		"genset_service.scheduling.status.refresh_statuses",
+	],
+}
+
+# Testing
+# -------
+before_tests = "genset_service.tests.utils.before_tests"

@@ -1,0 +1,118 @@
+"""Sales Order: the service contract and the services planned before delivery."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from genset_service.planning import Terms, TermsError, plan_order, resolve_terms
+from genset_service.scheduling.common import (
+	CONTRACT,
+	TERM_NAMES,
+	genset_items,
+	get_rules,
+	item_terms,
+	line_overrides,
+	throw,
+)
+from genset_service.scheduling.tasks import TaskContext, cancel_open_tasks, insert_tasks
+
+
+def genset_lines(doc) -> list[tuple[object, dict, Terms]]:
+	"""(row, item, resolved terms) of each genset line; refuses bad terms naming row and field."""
+	items = genset_items(row.item_code for row in doc.items)
+	lines = []
+	for row in doc.items:
+		item = items.get(row.item_code)
+		if not item:
+			continue
+		prefix = _("Row #{0} ({1})").format(row.idx, row.item_code)
+		if not row.get("delivery_date"):
+			throw(TermsError("delivery_date", "missing"), prefix)
+		try:
+			terms = resolve_terms(item_terms(item), line_overrides(row))
+		except TermsError as error:
+			throw(error, prefix)
+		lines.append((row, item, terms))
+	return lines
+
+
+def validate_sales_order(doc) -> None:
+	genset_lines(doc)
+
+
+def make_contract(doc, lines, source_field: str = "sales_order", start_date=None):
+	"""Create and submit the one service contract of a submitted order (or direct delivery)."""
+	contract = frappe.new_doc(CONTRACT)
+	contract.update(
+		{
+			"customer": doc.customer,
+			"company": doc.company,
+			source_field: doc.name,
+			"start_date": start_date or doc.get("transaction_date") or doc.get("posting_date"),
+			"amended_from": previous_contract(doc, source_field),
+		}
+	)
+	for row, item, terms in lines:
+		contract.append(
+			"items",
+			{
+				"item_code": row.item_code,
+				"item_name": row.item_name,
+				"qty": row.get("stock_qty") or row.qty,
+				"delivery_date": row.get("delivery_date") or doc.get("posting_date"),
+				"kva": item.genset_kva,
+				"so_detail": row.name if source_field == "sales_order" else row.get("so_detail"),
+				**{name: getattr(terms, name) for name in TERM_NAMES},
+			},
+		)
+	contract.flags.ignore_permissions = True
+	contract.insert()
+	contract.submit()
+	return contract
+
+
+def previous_contract(doc, source_field: str) -> str | None:
+	"""When an order is amended, its new contract amends the cancelled one: never two live contracts."""
+	if not doc.get("amended_from"):
+		return None
+	return frappe.db.get_value(CONTRACT, {source_field: doc.amended_from, "docstatus": 2}, "name")
+
+
+def plan_sales_order(doc) -> None:
+	lines = genset_lines(doc)
+	if not lines:
+		return
+	if frappe.db.exists(CONTRACT, {"sales_order": doc.name, "docstatus": 1}):
+		return  # already planned (a repeated submit hook must not duplicate)
+	contract = make_contract(doc, lines)
+	occurrences = plan_order(
+		get_rules(),
+		contract.name,
+		getdate(doc.transaction_date),
+		[(row.name, getdate(row.delivery_date)) for row, _item, _terms in lines],
+	)
+	insert_tasks(
+		occurrences,
+		TaskContext(
+			customer=doc.customer,
+			company=doc.company,
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+			contract=contract.name,
+			details={row.name: {"item_code": row.item_code} for row, _item, _terms in lines},
+		),
+	)
+
+
+def cancel_sales_order(doc) -> None:
+	"""Cancel the order's contract (which cancels its open tasks); done tasks stay."""
+	cancel_contracts({"sales_order": doc.name})
+	cancel_open_tasks({"reference_doctype": doc.doctype, "reference_name": doc.name})
+
+
+def cancel_contracts(filters: dict) -> None:
+	"""Cancel the submitted contracts of a cancelled source document (their open tasks follow)."""
+	for name in frappe.get_all(CONTRACT, filters={**filters, "docstatus": 1}, pluck="name"):
+		contract = frappe.get_doc(CONTRACT, name)
+		contract.flags.ignore_permissions = True
+		contract.cancel()

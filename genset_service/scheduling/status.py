@@ -1,0 +1,36 @@
+"""Daily refresh of the statuses that move with the calendar (a few UPDATEs, no per-row work)."""
+
+import frappe
+from frappe.utils import add_days, cint, nowdate
+
+from genset_service.planning import TaskStatus
+from genset_service.scheduling.common import CONTRACT, TASK, UNIT, settings
+
+
+def refresh_statuses() -> None:
+	today = nowdate()
+	task = frappe.qb.DocType(TASK)
+	frappe.qb.update(task).set(task.status, TaskStatus.OVERDUE).where(
+		task.status.isin([TaskStatus.PLANNED, TaskStatus.DUE])
+	).where(task.due_to < today).run()
+	frappe.qb.update(task).set(task.status, TaskStatus.DUE).where(task.status == TaskStatus.PLANNED).where(
+		task.due_from <= today
+	).run()
+
+	unit = frappe.qb.DocType(UNIT)
+	frappe.qb.update(unit).set(unit.warranty_status, "Expired").where(
+		unit.warranty_status == "In Warranty"
+	).where(unit.warranty_end_date < today).run()
+
+	contract = frappe.qb.DocType(CONTRACT)
+	notice_end = add_days(today, cint(settings().expiring_notice_days))
+	live = contract.docstatus == 1
+	frappe.qb.update(contract).set(contract.status, "Expired").where(live).where(
+		contract.end_date < today
+	).run()
+	frappe.qb.update(contract).set(contract.status, "Expiring").where(live).where(
+		contract.end_date >= today
+	).where(contract.end_date <= notice_end).run()
+	frappe.qb.update(contract).set(contract.status, "Active").where(live).where(
+		contract.end_date > notice_end
+	).run()

@@ -1,0 +1,233 @@
+"""Writing the plan: tasks, their assignees (ToDo) and their cancellation, in bulk."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count
+from frappe.utils import getdate, nowdate
+
+from genset_service.planning import (
+	Changes,
+	ExistingTask,
+	Occurrence,
+	TaskStatus,
+	assign_least_loaded,
+	task_status,
+)
+from genset_service.scheduling.common import (
+	TASK,
+	bulk_insert,
+	bulk_update,
+	reserve_names,
+	set_assign,
+	settings,
+	standard_values,
+)
+
+TASK_SERIES = "GST-.YYYY.-.#####"
+
+
+@dataclass
+class TaskContext:
+	"""What every task of one planning run shares, plus per-line / per-unit details."""
+
+	customer: str | None
+	company: str | None
+	reference_doctype: str
+	reference_name: str
+	contract: str | None = None
+	# line key or unit key -> {"unit":..., "item_code":..., "serial_no":...}
+	details: dict[str, dict] = field(default_factory=dict)
+
+
+def users_by_role(roles: set[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
+	"""Enabled desk users per role, and their open ToDo count: two queries."""
+	roles = {role for role in roles if role}
+	if not roles:
+		return {}, {}
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(has_role.role, has_role.parent)
+		.where(has_role.parenttype == "User")
+		.where(has_role.role.isin(list(roles)))
+		.where(user.enabled == 1)
+		.where(user.user_type == "System User")
+		.where(user.name.notin(["Administrator", "Guest"]))
+		.run()
+	)
+	by_role = defaultdict(list)
+	for role, name in rows:
+		by_role[role].append(name)
+	users = sorted({name for _, name in rows})
+	load = {}
+	if users:
+		todo = frappe.qb.DocType("ToDo")
+		load = dict(
+			frappe.qb.from_(todo)
+			.select(todo.allocated_to, Count("*"))
+			.where(todo.status == "Open")
+			.where(todo.allocated_to.isin(users))
+			.groupby(todo.allocated_to)
+			.run()
+		)
+	return dict(by_role), load
+
+
+def _detail_key(occurrence: Occurrence) -> str | None:
+	return occurrence.line or occurrence.key.split(":", 1)[0]
+
+
+def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[str]:
+	"""Insert one task per occurrence, assign the open ones and create their ToDos."""
+	if not occurrences:
+		return []
+	today = getdate(nowdate())
+	names = reserve_names(TASK_SERIES, len(occurrences))
+	user = frappe.session.user
+
+	open_roles = [None if o.auto_complete else o.role for o in occurrences]
+	assignees = [None] * len(occurrences)
+	if settings().assign_tasks:
+		by_role, load = users_by_role(set(open_roles))
+		assignees = assign_least_loaded(open_roles, by_role, load)
+	assign_json = set_assign(dict(zip(names, assignees, strict=True)))
+
+	customer_name = (
+		frappe.db.get_value("Customer", context.customer, "customer_name") if context.customer else None
+	)
+	base = standard_values(user)
+	rows, todos = [], []
+	for name, occurrence, assignee in zip(names, occurrences, assignees, strict=True):
+		detail = context.details.get(_detail_key(occurrence), {})
+		done = occurrence.auto_complete
+		rows.append(
+			{
+				**base,
+				"name": name,
+				"service_type": occurrence.service_type,
+				"status": TaskStatus.DONE
+				if done
+				else task_status(occurrence.due_from, occurrence.due_to, today),
+				"occurrence": occurrence.seq,
+				"due_from": occurrence.due_from,
+				"due_to": occurrence.due_to,
+				"due_hours": occurrence.due_hours or 0,
+				"responsible_role": occurrence.role,
+				"assigned_to": assignee,
+				"_assign": assign_json[name],
+				"customer": context.customer,
+				"customer_name": customer_name,
+				"company": context.company,
+				"contract": context.contract,
+				"unit": detail.get("unit"),
+				"item_code": detail.get("item_code"),
+				"serial_no": detail.get("serial_no"),
+				"reference_doctype": context.reference_doctype,
+				"reference_name": context.reference_name,
+				"plan_key": occurrence.key,
+				"completed_on": today if done else None,
+				"completed_by": user if done else None,
+			}
+		)
+		if assignee:
+			todos.append(
+				{
+					**base,
+					"name": frappe.generate_hash(length=10),
+					"status": "Open",
+					"priority": "Medium",
+					"date": occurrence.due_to,
+					"allocated_to": assignee,
+					"description": _("{0} for {1}, due {2}").format(
+						_(occurrence.service_type),
+						detail.get("serial_no") or detail.get("unit") or context.reference_name,
+						frappe.format(occurrence.due_from, {"fieldtype": "Date"}),
+					),
+					"reference_type": TASK,
+					"reference_name": name,
+					"role": occurrence.role,
+					"assigned_by": user,
+				}
+			)
+	bulk_insert(TASK, rows)
+	bulk_insert("ToDo", todos)
+	return names
+
+
+def existing_tasks(filters: dict) -> list[ExistingTask]:
+	rows = frappe.get_all(
+		TASK,
+		filters={**filters, "plan_key": ("is", "set")},
+		fields=["name", "plan_key", "status", "due_from", "due_to", "due_hours"],
+	)
+	return [
+		ExistingTask(
+			name=row.name,
+			key=row.plan_key,
+			status=row.status,
+			due_from=getdate(row.due_from),
+			due_to=getdate(row.due_to),
+			due_hours=row.due_hours or 0,
+		)
+		for row in rows
+	]
+
+
+def apply_changes(changes: Changes, context: TaskContext) -> None:
+	"""Write a reconciled plan: moved tasks in one UPDATE, new ones in bulk, dropped ones cancelled."""
+	today = getdate(nowdate())
+	bulk_update(
+		TASK,
+		{
+			name: {
+				"due_from": occurrence.due_from,
+				"due_to": occurrence.due_to,
+				"due_hours": occurrence.due_hours or 0,
+				"status": task_status(occurrence.due_from, occurrence.due_to, today),
+			}
+			for name, occurrence in changes.update.items()
+		},
+	)
+	if changes.update:
+		todo = frappe.qb.DocType("ToDo")
+		due = Case()
+		for name, occurrence in changes.update.items():
+			due = due.when(todo.reference_name == name, occurrence.due_to)
+		frappe.qb.update(todo).set(todo.date, due.else_(todo.date)).where(todo.reference_type == TASK).where(
+			todo.reference_name.isin(list(changes.update))
+		).where(todo.status == "Open").run()
+	insert_tasks(changes.insert, context)
+	cancel_tasks(changes.cancel)
+
+
+def cancel_tasks(names: list[str]) -> None:
+	"""Cancel open tasks (Done ones never change), free their plan keys and close their ToDos."""
+	if not names:
+		return
+	task = frappe.qb.DocType(TASK)
+	frappe.qb.update(task).set(task.status, TaskStatus.CANCELLED).set(task.plan_key, None).set(
+		task.modified_by, frappe.session.user
+	).where(task.name.isin(names)).where(task.status.isin(TaskStatus.OPEN)).run()
+	close_todos(names, "Cancelled")
+
+
+def cancel_open_tasks(filters: dict) -> list[str]:
+	names = frappe.get_all(TASK, filters={**filters, "status": ("in", TaskStatus.OPEN)}, pluck="name")
+	cancel_tasks(names)
+	return names
+
+
+def close_todos(task_names: list[str], status: str = "Closed") -> None:
+	if not task_names:
+		return
+	todo = frappe.qb.DocType("ToDo")
+	frappe.qb.update(todo).set(todo.status, status).where(todo.reference_type == TASK).where(
+		todo.reference_name.isin(task_names)
+	).where(todo.status == "Open").run()

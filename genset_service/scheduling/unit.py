@@ -1,0 +1,90 @@
+"""Re-planning one unit when its real life events are recorded."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate, nowdate
+
+from genset_service.planning import TermsError, UnitEvents, UnitPlan, plan_unit, reconcile
+from genset_service.scheduling.common import UNIT, get_rules, settings, terms_of, throw
+from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
+from genset_service.scheduling.tasks import TaskContext, apply_changes, existing_tasks
+
+
+def _date(value):
+	return getdate(value) if value else None
+
+
+def unit_plan(unit, rules=None) -> UnitPlan:
+	"""The unit's plan from its terms and the events recorded on it; bad dates are refused."""
+	events = UnitEvents(
+		delivery=getdate(unit.delivery_date),
+		transit_days=cint(settings().transit_days),
+		arrival=_date(unit.arrival_date),
+		commissioning=_date(unit.commissioning_date),
+		reading_hours=unit.running_hours or 0,
+		reading_date=_date(unit.running_hours_date),
+	)
+	try:
+		return plan_unit(rules if rules is not None else get_rules(), terms_of(unit), events, unit.name)
+	except TermsError as error:
+		throw(error, title=_("Invalid Genset Dates"))
+
+
+def set_milestones(unit, plan: UnitPlan) -> None:
+	"""Copy what the plan assumes onto the unit: expected arrival, warranty, status."""
+	marks = plan.milestones
+	unit.expected_arrival_date = marks.arrival
+	unit.warranty_start_date = marks.warranty_start
+	unit.warranty_end_date = marks.warranty_end
+	unit.service_end_date = marks.service_end
+	if unit.status != "Cancelled":
+		unit.status = (
+			"Commissioned" if unit.commissioning_date else "Arrived" if unit.arrival_date else "Delivered"
+		)
+	if not unit.commissioning_date:
+		unit.warranty_status = "Not Started"
+	else:
+		unit.warranty_status = "In Warranty" if getdate(nowdate()) <= marks.warranty_end else "Expired"
+
+
+def replan(unit, plan: UnitPlan) -> None:
+	"""Move the unit's open tasks to the new plan; done tasks never move."""
+	changes = reconcile(existing_tasks({"unit": unit.name}), plan.occurrences)
+	if changes:
+		apply_changes(
+			changes,
+			TaskContext(
+				customer=unit.customer,
+				company=unit.company,
+				reference_doctype=unit.doctype,
+				reference_name=unit.name,
+				contract=unit.contract,
+				details={
+					unit.name: {"unit": unit.name, "item_code": unit.item_code, "serial_no": unit.serial_no}
+				},
+			),
+		)
+	if unit.serial_no:
+		sync_serial_warranty({unit.serial_no: unit.warranty_end_date})
+	refresh_contract_end([unit.contract])
+
+
+def replan_units(units: list[str] | None = None) -> int:
+	"""Re-plan live units against the current service types (background job, with progress)."""
+	names = units or frappe.get_all(
+		UNIT, filters={"status": ("!=", "Cancelled")}, pluck="name", order_by="name"
+	)
+	rules = get_rules()
+	total = len(names)
+	for position, name in enumerate(names, start=1):
+		unit = frappe.get_doc(UNIT, name)
+		plan = unit_plan(unit, rules)
+		set_milestones(unit, plan)
+		unit.db_update()
+		replan(unit, plan)
+		frappe.publish_progress(
+			percent=position * 100 / total,
+			title=_("Re-planning gensets"),
+			description=_("{0} of {1}: {2}").format(position, total, name),
+		)
+	return total

@@ -1,0 +1,58 @@
+"""Install, migrate and uninstall steps (wired in hooks.py)."""
+
+import json
+import pathlib
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from genset_service.setup.custom_fields import get_custom_fields
+
+RECORDS = pathlib.Path(__file__).parent / "records"
+# default records, installed once: a System Manager's later edits are never overwritten
+RECORD_FILES = ("genset_service_type.json", "genset_inspection_template.json")
+
+
+def after_install():
+	setup()
+
+
+def after_migrate():
+	setup()
+
+
+def setup():
+	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	install_default_records()
+
+
+def install_default_records():
+	"""Insert the shipped default records that are missing (by name)."""
+	for filename in RECORD_FILES:
+		records = json.loads((RECORDS / filename).read_text())
+		if not records:
+			continue
+		doctype = records[0]["doctype"]
+		existing = set(frappe.get_all(doctype, pluck="name"))
+		for record in records:
+			if record["name"] in existing:
+				continue
+			doc = frappe.get_doc(record)
+			doc.flags.ignore_links = True  # records may name each other (on_rejection_service)
+			doc.insert(ignore_permissions=True, ignore_if_duplicate=True)
+
+
+def before_uninstall():
+	"""Leave ERPNext as it was: remove the custom fields the app added, and their columns."""
+	from frappe.model import no_value_fields
+
+	for doctype, fields in get_custom_fields().items():
+		for field in fields:
+			name = f"{doctype}-{field['fieldname']}"
+			if frappe.db.exists("Custom Field", name):
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+			if field["fieldtype"] not in no_value_fields and frappe.db.has_column(
+				doctype, field["fieldname"]
+			):
+				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`")
+		frappe.clear_cache(doctype=doctype)

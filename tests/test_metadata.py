@@ -1,0 +1,282 @@
+"""Tier 1: the app's own metadata is consistent (no Frappe needed)."""
+
+import ast
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+APP = ROOT / "genset_service"
+MODULE = APP / "genset_service"
+DOCTYPE_FILES = sorted(MODULE.glob("doctype/*/*.json"))
+DOCTYPE_FILES = [p for p in DOCTYPE_FILES if p.stem == p.parent.name]
+APP_ROLES = {
+	"Technical Engineer",
+	"Logistics Specialist",
+	"After-sales Engineer",
+	"Technical Support",
+	"Customer Service Specialist",
+}
+STANDARD_ROLES = {
+	"System Manager",
+	"Sales Manager",
+	"Sales User",
+	"Customer",
+	"Guest",
+	"All",
+	"Administrator",
+}
+# fields Frappe keeps on every document
+STANDARD_FIELDS = {"doctype", "name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"}
+NO_VALUE = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading", "Fold"}
+
+
+def load(path):
+	return json.loads(path.read_text())
+
+
+def doctypes():
+	return {load(p)["name"]: load(p) for p in DOCTYPE_FILES}
+
+
+def camel(name):
+	return name.replace(" ", "").replace("-", "")
+
+
+def scrub(name):
+	return name.lower().replace(" ", "_").replace("-", "_")
+
+
+def test_there_are_doctypes():
+	names = set(doctypes())
+	assert {
+		"Genset Service Type",
+		"Genset Service Contract",
+		"Genset Service Contract Item",
+		"Genset Unit",
+		"Genset Service Task",
+		"Genset Service Settings",
+	} <= names
+
+
+@pytest.mark.parametrize("path", DOCTYPE_FILES, ids=lambda p: p.stem)
+def test_doctype_json_is_well_formed(path):
+	meta = load(path)
+	assert meta["doctype"] == "DocType"
+	assert scrub(meta["name"]) == path.stem
+	assert meta["module"] == "Genset Service"
+	fieldnames = [f["fieldname"] for f in meta["fields"]]
+	assert len(fieldnames) == len(set(fieldnames)), "duplicate fieldnames"
+	assert meta["field_order"] == fieldnames
+	for field in meta["fields"]:
+		assert re.fullmatch(r"[a-z][a-z0-9_]*", field["fieldname"]), field["fieldname"]
+		if field["fieldtype"] in ("Link", "Table", "Select", "Dynamic Link"):
+			assert field.get("options"), f"{field['fieldname']} needs options"
+		if field["fieldtype"] == "Select" and field.get("default"):
+			assert field["default"] in field["options"].split("\n"), field["fieldname"]
+		if field["fieldtype"] == "Dynamic Link":
+			assert field["options"] in fieldnames
+		if field["fieldtype"] == "Table":
+			assert field["options"] in doctypes() and doctypes()[field["options"]].get("istable")
+	for key in ("title_field", "sort_field"):
+		if meta.get(key) and meta[key] not in ("creation", "modified"):
+			assert meta[key] in fieldnames, key
+	for name in (meta.get("search_fields") or "").split(","):
+		if name.strip():
+			assert name.strip() in fieldnames
+	if meta.get("is_submittable"):
+		assert "amended_from" in fieldnames
+
+
+@pytest.mark.parametrize("path", DOCTYPE_FILES, ids=lambda p: p.stem)
+def test_doctype_has_controller_and_sensible_permissions(path):
+	meta = load(path)
+	controller = path.with_suffix(".py")
+	assert controller.exists()
+	tree = ast.parse(controller.read_text())
+	assert camel(meta["name"]) in {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+	if meta.get("istable"):
+		assert not meta["permissions"]
+		return
+	roles = {perm["role"] for perm in meta["permissions"]}
+	assert "System Manager" in roles
+	assert roles <= APP_ROLES | STANDARD_ROLES
+	for perm in meta["permissions"]:
+		if perm.get("submit") or perm.get("cancel"):
+			assert meta.get("is_submittable")
+	if not meta.get("issingle"):
+		# every list has filters
+		assert any(f.get("in_standard_filter") for f in meta["fields"]), meta["name"]
+		test = path.parent / f"test_{path.stem}.py"
+		assert test.exists(), f"{test.name} missing"
+
+
+def test_links_point_at_known_doctypes():
+	known = set(doctypes()) | {
+		"Customer",
+		"Company",
+		"Item",
+		"Sales Order",
+		"Delivery Note",
+		"Serial No",
+		"Address",
+		"Role",
+		"User",
+		"Lead",
+		"DocType",
+	}
+	for meta in doctypes().values():
+		for field in meta["fields"]:
+			if field["fieldtype"] == "Link":
+				assert field["options"] in known, (meta["name"], field["fieldname"])
+
+
+def _module_path(dotted):
+	parts = dotted.split(".")
+	for cut in range(len(parts), 0, -1):
+		base = ROOT.joinpath(*parts[:cut])
+		for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+			if candidate.exists():
+				return candidate, parts[cut:]
+	return None, parts
+
+
+def _defines(path, names):
+	tree = ast.parse(path.read_text())
+	defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+	return len(names) == 1 and names[0] in defined
+
+
+def _hook_values():
+	tree = ast.parse((APP / "hooks.py").read_text())
+	hooks = {}
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+			try:
+				hooks[node.targets[0].id] = ast.literal_eval(node.value)
+			except ValueError:
+				continue  # built from other names (add_to_apps_screen)
+	return hooks
+
+
+def _strings(value):
+	if isinstance(value, str):
+		yield value
+	elif isinstance(value, dict):
+		for v in value.values():
+			yield from _strings(v)
+	elif isinstance(value, list | tuple):
+		for v in value:
+			yield from _strings(v)
+
+
+def test_every_dotted_path_in_hooks_exists():
+	hooks = _hook_values()
+	assert hooks["required_apps"] == ["frappe/erpnext"]
+	paths = []
+	for key in (
+		"after_install",
+		"after_migrate",
+		"before_uninstall",
+		"before_tests",
+		"doc_events",
+		"scheduler_events",
+	):
+		paths.extend(_strings(hooks.get(key)))
+	assert paths
+	for dotted in paths:
+		module, rest = _module_path(dotted)
+		assert module is not None, dotted
+		assert _defines(module, rest), dotted
+	for path in _strings(hooks.get("doctype_js", {})):
+		assert (APP / path).exists(), path
+	for doctype in hooks.get("calendars", []):
+		assert doctype in doctypes()
+		assert (MODULE / "doctype" / scrub(doctype) / f"{scrub(doctype)}_calendar.js").exists()
+
+
+def test_modules_txt_matches_module_folder():
+	modules = [line.strip() for line in (APP / "modules.txt").read_text().splitlines() if line.strip()]
+	assert modules == ["Genset Service"]
+	assert (APP / scrub(modules[0]) / "__init__.py").exists()
+
+
+def test_fixtures_match_their_doctypes():
+	hooks = _hook_values()
+	fixture_doctypes = {entry["dt"] if isinstance(entry, dict) else entry for entry in hooks["fixtures"]}
+	files = sorted((APP / "fixtures").glob("*.json"))
+	assert files
+	for path in files:
+		records = load(path)
+		assert records
+		doctype = records[0]["doctype"]
+		assert scrub(doctype) == path.stem
+		assert doctype in fixture_doctypes
+		assert all(record["doctype"] == doctype for record in records)
+	roles = {record["name"] for record in load(APP / "fixtures" / "role.json")}
+	assert roles == APP_ROLES
+
+
+def test_default_records_match_their_doctype():
+	metas = doctypes()
+	roles = APP_ROLES | STANDARD_ROLES
+	for path in sorted((APP / "setup" / "records").glob("*.json")):
+		records = load(path)
+		meta = metas[records[0]["doctype"]]
+		fields = {f["fieldname"]: f for f in meta["fields"]}
+		names = set()
+		for record in records:
+			assert record["doctype"] == meta["name"]
+			assert record["name"] not in names
+			names.add(record["name"])
+			for key, value in record.items():
+				if key in STANDARD_FIELDS:
+					continue
+				assert key in fields, f"{path.name}: {record['name']}: unknown field {key}"
+				field = fields[key]
+				if field["fieldtype"] == "Select" and value not in ("", None):
+					assert value in field["options"].split("\n"), (record["name"], key, value)
+				if field["fieldtype"] == "Link" and field["options"] == "Role":
+					assert value in roles
+				if field["fieldtype"] == "Link" and field["options"] == meta["name"] and value:
+					assert value in {r["name"] for r in records}, (record["name"], key, value)
+				if field["fieldtype"] == "Table":
+					child = metas[field["options"]]
+					child_fields = {f["fieldname"]: f for f in child["fields"]}
+					assert value, (record["name"], key)
+					for row in value:
+						for child_key, child_value in row.items():
+							if child_key in STANDARD_FIELDS:
+								continue
+							assert child_key in child_fields, (record["name"], child_key)
+							child_field = child_fields[child_key]
+							if child_field["fieldtype"] == "Select" and child_value not in ("", None):
+								assert child_value in child_field["options"].split("\n")
+						for child_key, child_field in child_fields.items():
+							if child_field.get("reqd"):
+								assert row.get(child_key) not in (None, ""), (record["name"], child_key)
+			for key, field in fields.items():
+				if field.get("reqd"):
+					assert record.get(key) not in (None, ""), (record["name"], key)
+
+
+def test_catalogue_csv_services_are_all_installed():
+	import csv
+
+	csv_path = ROOT.parent / "shared" / "seed" / "after-sales-service-catalogue.csv"
+	if not csv_path.exists():
+		pytest.skip("the shared catalogue is not beside this checkout")
+	rows = list(csv.DictReader(csv_path.open()))
+	records = load(APP / "setup" / "records" / "genset_service_type.json")
+	by_no = {record["catalogue_no"]: record for record in records if record["catalogue_no"]}
+	assert sorted(by_no) == [int(row["No."]) for row in rows]
+	for row in rows:
+		record = by_no[int(row["No."])]
+		assert record["description"].startswith(row["Service Content"].rstrip("."))
+		assert record["service_time"] == row["Service Time"]
+		assert record["responsible_role"].lower().rstrip("s") in row["Person in charge"].lower() or (
+			record["responsible_role"],
+			row["Person in charge"],
+		) in {("Technical Support", "Technical support"), ("After-sales Engineer", "After-sales engineer")}
