@@ -292,6 +292,15 @@ class TestAfterSalesPlan(GensetTestCase):
 		with self.assertRaisesRegex(frappe.ValidationError, "Inspection Interval \\(Months\\)"):
 			item.save()
 
+	def test_a_genset_line_without_delivery_date_is_refused(self):
+		before = frappe.db.count("Sales Order")
+		with self.assertRaisesRegex(frappe.ValidationError, "Delivery Date"):
+			make_sales_order(
+				[{"item_code": self.genset, "qty": 1, "delivery_date": None}], delivery_date=None
+			)
+		self.assertEqual(frappe.db.count("Sales Order"), before)
+		self.assertFalse(frappe.db.exists(CONTRACT, {"sales_order": ("is", "not set"), "docstatus": 0}))
+
 	def test_line_overrides_win_over_item_terms(self):
 		order = make_sales_order(
 			[

@@ -184,8 +184,7 @@ def make_sales_order(lines: list[dict], customer: str | None = None, submit: boo
 				{
 					"rate": 1000,
 					"warehouse": warehouse(),
-					"delivery_date": add_days(today, 20),
-					**line,
+					**{"delivery_date": add_days(today, 20), **line},
 				}
 				for line in lines
 			],

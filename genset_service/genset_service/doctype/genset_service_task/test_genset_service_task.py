@@ -127,6 +127,22 @@ class TestGensetServiceTask(GensetTestCase):
 		history = get_service_history(customer)
 		self.assertIn(name, [row.name for row in history])
 
+		quotation = frappe.get_doc(
+			{
+				"doctype": "Quotation",
+				"quotation_to": "Customer",
+				"party_name": make_customer(),
+				"company": frappe.db.get_value("Company", {}, "name"),
+				"items": [{"item_code": self.genset, "qty": 1, "rate": 1000}],
+			}
+		)
+		quotation.insert(ignore_permissions=True)
+		on_quote = frappe.get_doc(
+			TASK, log_consultation("Quotation", quotation.name, "Compared prime vs standby ratings")
+		)
+		self.assertEqual((on_quote.customer, on_quote.reference_name), (quotation.party_name, quotation.name))
+		self.assertIn(on_quote.name, [row.name for row in get_service_history(quotation.party_name)])
+
 		with self.assertRaisesRegex(frappe.ValidationError, "Lead, Opportunity or Quotation"):
 			log_consultation("Sales Invoice", "X", "notes")
 		with self.assertRaisesRegex(frappe.ValidationError, "Notes"):
