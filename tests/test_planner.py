@@ -415,3 +415,60 @@ def test_least_loaded_assignment_balances_a_batch():
 		{"a@x": 2},
 	)
 	assert picks == ["b@x", "b@x", "a@x", "b@x", None, None]
+
+
+# ------------------------------------------------------------------ warranty
+def test_warranty_starts_at_commissioning_or_the_fallback_whichever_is_sooner(rules, terms):
+	delivered = D(2027, 1, 10)
+	pending = milestones(rules, terms, UnitEvents(delivery=delivered, warranty_fallback_months=6))
+	assert (pending.warranty_start, pending.warranty_basis) == (D(2027, 7, 10), "Fallback")
+	assert pending.warranty_status(D(2027, 3, 1)) == "Not Started"
+	assert pending.warranty_status(D(2027, 8, 1)) == "In Warranty"  # never commissioned: fallback runs
+
+	on_time = milestones(
+		rules, terms, UnitEvents(delivery=delivered, commissioning=D(2027, 2, 1), warranty_fallback_months=6)
+	)
+	assert (on_time.warranty_start, on_time.warranty_basis) == (D(2027, 2, 1), "Commissioning")
+	late = milestones(
+		rules, terms, UnitEvents(delivery=delivered, commissioning=D(2027, 9, 1), warranty_fallback_months=6)
+	)
+	assert (late.warranty_start, late.warranty_end) == (D(2027, 7, 10), D(2028, 7, 10))
+	# recurring services still follow the real commissioning
+	assert late.commissioning == D(2027, 9, 1)
+
+
+def test_hours_cap_ends_the_warranty_whichever_comes_first(rules):
+	terms = Terms(
+		warranty_months=24, inspection_interval_months=6, maintenance_interval_months=6, warranty_hours=1500
+	)
+	base = dict(delivery=D(2027, 1, 10), commissioning=D(2027, 1, 20))
+	under = milestones(rules, terms, UnitEvents(**base, reading_hours=1400, reading_date=D(2027, 9, 1)))
+	assert (under.warranty_end, under.ended_by_hours) == (D(2029, 1, 20), False)
+	over = milestones(rules, terms, UnitEvents(**base, reading_hours=1510, reading_date=D(2027, 9, 1)))
+	assert (over.warranty_end, over.ended_by_hours) == (D(2027, 9, 1), True)
+	assert over.warranty_status(D(2027, 9, 2)) == "Expired"
+	extended = milestones(
+		rules, terms, UnitEvents(**base, reading_hours=1510, reading_date=D(2027, 9, 1), extension_hours=1000)
+	)
+	assert extended.warranty_end == D(2029, 1, 20)
+
+
+def test_extensions_stack_and_lengthen_the_plan(rules):
+	terms = Terms(
+		warranty_months=12, inspection_interval_months=6, maintenance_interval_months=6, contract_months=12
+	)
+	events = dict(delivery=D(2027, 1, 10), commissioning=D(2027, 1, 20))
+	plain = plan_unit(rules, terms, UnitEvents(**events), "U")
+	once = plan_unit(rules, terms, UnitEvents(**events, extension_months=12), "U")
+	twice = plan_unit(rules, terms, UnitEvents(**events, extension_months=18), "U")
+	assert [p.milestones.warranty_end for p in (plain, once, twice)] == [
+		D(2028, 1, 20),
+		D(2029, 1, 20),
+		D(2029, 7, 20),
+	]
+	assert once.milestones.base_warranty_end == D(2028, 1, 20)
+	assert once.milestones.warranty_status(D(2028, 6, 1)) == "Extended"
+	counts = [len(by_service(p.occurrences)["Regular Inspection"]) for p in (plain, once, twice)]
+	assert counts == [2, 4, 5]
+	offers = [by_service(p.occurrences)["Extended Warranty Offer"][0].due_from for p in (plain, once)]
+	assert offers == [D(2027, 11, 21), D(2028, 11, 21)]

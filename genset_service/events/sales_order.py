@@ -1,5 +1,6 @@
 """Sales Order hooks: read the order, hand it to the planner."""
 
+from genset_service.scheduling import warranty
 from genset_service.scheduling.order import cancel_sales_order, plan_sales_order, validate_sales_order
 
 
@@ -9,7 +10,9 @@ def validate(doc, method=None):
 
 def on_submit(doc, method=None):
 	plan_sales_order(doc)
+	warranty.on_order_submit(doc)
 
 
 def on_cancel(doc, method=None):
 	cancel_sales_order(doc)
+	warranty.on_order_cancel(doc)

@@ -175,14 +175,23 @@ class UnitEvents:
 	transit_days: int = 0
 	arrival: Date | None = None
 	commissioning: Date | None = None
-	# last meter reading and usage rate, for hours-or-months services
+	# last meter reading and usage rate, for hours-or-months services and the warranty hours cap
 	reading_hours: float = 0
 	reading_date: Date | None = None
 	hours_per_day: float = 0
+	# the warranty starts at commissioning, but no later than delivery + this many months
+	# (the contractual fallback when the genset is never, or very late, put into use); 0: no fallback
+	warranty_fallback_months: int = 0
+	# applied warranty extensions, summed
+	extension_months: int = 0
+	extension_hours: float = 0
 
 	def validate(self) -> None:
 		if self.transit_days is None or self.transit_days < 0:
 			raise TermsError("transit_days", "negative", self.transit_days)
+		for fieldname in ("warranty_fallback_months", "extension_months", "extension_hours", "reading_hours"):
+			if (getattr(self, fieldname) or 0) < 0:
+				raise TermsError(fieldname, "negative", getattr(self, fieldname))
 		if self.arrival and self.arrival < self.delivery:
 			raise TermsError("arrival_date", "before_delivery", self.arrival)
 		if self.commissioning:
@@ -222,6 +231,21 @@ class Milestones:
 	service_end: Date
 	arrival_is_actual: bool = False
 	commissioning_is_actual: bool = False
+	# how the warranty start was found: "Commissioning", "Expected Commissioning" or "Fallback"
+	warranty_basis: str = "Expected Commissioning"
+	# the warranty end without extensions, and whether the hours cap ended it
+	base_warranty_end: Date | None = None
+	ended_by_hours: bool = False
+
+	def warranty_status(self, today: Date) -> str:
+		"""Not Started, In Warranty, Extended (running on an extension) or Expired."""
+		if self.warranty_basis == "Expected Commissioning" or today < self.warranty_start:
+			return "Not Started"
+		if today > self.warranty_end:
+			return "Expired"
+		if self.base_warranty_end and today > self.base_warranty_end:
+			return "Extended"
+		return "In Warranty"
 
 	def date_of(self, event: str) -> Date | None:
 		return {

@@ -113,17 +113,44 @@ def milestones(rules: Iterable[ServiceRule], terms: Terms, events: UnitEvents) -
 				base = arrival if rule.anchor == Event.ARRIVAL else events.delivery
 				commissioning = max(arrival, add_days(base, rule.offset_to))
 				break
-	warranty_start = commissioning
+	warranty_start, basis = warranty_start_of(events, commissioning)
+	base_end = add_months(warranty_start, terms.warranty_months)
+	warranty_end = add_months(warranty_start, terms.warranty_months + (events.extension_months or 0))
+	ended_by_hours = False
+	cap = (terms.warranty_hours or 0) + (events.extension_hours or 0) if terms.warranty_hours else 0
+	if cap and events.reading_date and events.reading_hours >= cap and events.reading_date < warranty_end:
+		# whichever comes first: the hour meter reached the cap on the day it was read
+		warranty_end, ended_by_hours = max(events.reading_date, warranty_start), True
 	return Milestones(
 		delivery=events.delivery,
 		arrival=arrival,
 		commissioning=commissioning,
 		warranty_start=warranty_start,
-		warranty_end=add_months(warranty_start, terms.warranty_months),
-		service_end=add_months(warranty_start, terms.service_months),
+		warranty_end=warranty_end,
+		service_end=max(add_months(commissioning, terms.contract_months or 0), warranty_end),
 		arrival_is_actual=events.arrival is not None,
 		commissioning_is_actual=events.commissioning is not None,
+		warranty_basis=basis,
+		base_warranty_end=min(base_end, warranty_end),
+		ended_by_hours=ended_by_hours,
 	)
+
+
+def warranty_start_of(events: UnitEvents, commissioning: Date) -> tuple[Date, str]:
+	"""The warranty starts when the genset is put into use (commissioning), or at delivery + the
+	fallback months, whichever is sooner; until commissioning is recorded the fallback is assumed."""
+	fallback = (
+		add_months(events.delivery, events.warranty_fallback_months)
+		if events.warranty_fallback_months
+		else None
+	)
+	if events.commissioning is not None:
+		if fallback and fallback < events.commissioning:
+			return fallback, "Fallback"
+		return events.commissioning, "Commissioning"
+	if fallback:
+		return fallback, "Fallback"
+	return commissioning, "Expected Commissioning"
 
 
 def _interval(rule: ServiceRule, terms: Terms) -> int:

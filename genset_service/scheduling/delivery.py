@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Max
+from frappe.query_builder.functions import Count, Max
 from frappe.utils import cint, flt, getdate
 
 from genset_service.planning import Terms, TermsError, UnitEvents, plan_unit, resolve_terms
@@ -127,6 +127,8 @@ def plan_delivery_note(doc) -> None:
 	rules = get_rules()
 	delivery = getdate(doc.posting_date)
 	transit_days = cint(settings().transit_days)
+	fallback_months = cint(settings().warranty_fallback_months)
+	today = getdate()
 	site_address = doc.get("shipping_address_name") or doc.get("customer_address")
 	site_display = doc.get("shipping_address") or doc.get("address_display")
 	base = standard_values()
@@ -143,7 +145,10 @@ def plan_delivery_note(doc) -> None:
 			name = names[position]
 			position += 1
 			serial_no = row_serials[index] if index < len(row_serials) else None
-			plan = plan_unit(rules, terms, UnitEvents(delivery=delivery, transit_days=transit_days), name)
+			events = UnitEvents(
+				delivery=delivery, transit_days=transit_days, warranty_fallback_months=fallback_months
+			)
+			plan = plan_unit(rules, terms, events, name)
 			marks = plan.milestones
 			units.append(
 				{
@@ -167,9 +172,11 @@ def plan_delivery_note(doc) -> None:
 					"site_address_display": site_display,
 					"delivery_date": delivery,
 					"expected_arrival_date": marks.arrival,
-					"warranty_status": "Not Started",
+					"warranty_status": marks.warranty_status(today),
+					"warranty_basis": marks.warranty_basis,
 					"warranty_start_date": marks.warranty_start,
 					"warranty_end_date": marks.warranty_end,
+					"base_warranty_end_date": marks.base_warranty_end,
 					"service_end_date": marks.service_end,
 					**{field: getattr(terms, field) for field in TERM_NAMES},
 				}
@@ -220,17 +227,37 @@ def sync_serial_warranty(ends: dict) -> None:
 
 
 def refresh_contract_end(contracts: list[str]) -> None:
-	"""A contract ends when the last of its live units leaves warranty and service term (one query)."""
+	"""A contract ends when the last of its live units leaves warranty and service term; it shows its
+	gensets by warranty status (two grouped queries, one UPDATE)."""
 	contracts = [c for c in contracts if c]
 	if not contracts:
 		return
 	unit = frappe.qb.DocType(UNIT)
-	ends = (
+	live = (unit.contract.isin(contracts)) & (unit.status != "Cancelled")
+	ends = dict(
 		frappe.qb.from_(unit)
 		.select(unit.contract, Max(unit.service_end_date))
-		.where(unit.contract.isin(contracts))
-		.where(unit.status != "Cancelled")
+		.where(live)
 		.groupby(unit.contract)
 		.run()
 	)
-	bulk_update(CONTRACT, {contract: {"end_date": end} for contract, end in ends if end})
+	counts = defaultdict(list)
+	for contract, status, count in (
+		frappe.qb.from_(unit)
+		.select(unit.contract, unit.warranty_status, Count("*"))
+		.where(live)
+		.groupby(unit.contract, unit.warranty_status)
+		.orderby(unit.warranty_status)
+		.run()
+	):
+		counts[contract].append(f"{count} {_(status)}")
+	bulk_update(
+		CONTRACT,
+		{
+			contract: {
+				**({"end_date": ends[contract]} if ends.get(contract) else {}),
+				"warranty_summary": ", ".join(counts.get(contract, [])),
+			}
+			for contract in contracts
+		},
+	)

@@ -18,9 +18,16 @@ def refresh_statuses() -> None:
 	).run()
 
 	unit = frappe.qb.DocType(UNIT)
-	frappe.qb.update(unit).set(unit.warranty_status, "Expired").where(
-		unit.warranty_status == "In Warranty"
-	).where(unit.warranty_end_date < today).run()
+	started = (unit.status != "Cancelled") & (unit.warranty_basis != "Expected Commissioning")
+	frappe.qb.update(unit).set(unit.warranty_status, "Expired").where(started).where(
+		unit.warranty_end_date < today
+	).run()
+	frappe.qb.update(unit).set(unit.warranty_status, "Extended").where(started).where(
+		unit.base_warranty_end_date < today
+	).where(unit.warranty_end_date >= today).run()
+	frappe.qb.update(unit).set(unit.warranty_status, "In Warranty").where(started).where(
+		unit.warranty_start_date <= today
+	).where(unit.base_warranty_end_date >= today).run()
 
 	contract = frappe.qb.DocType(CONTRACT)
 	notice_end = add_days(today, cint(settings().expiring_notice_days))

@@ -99,9 +99,11 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 		assignees = assign_least_loaded(open_roles, by_role, load)
 	assign_json = set_assign(dict(zip(names, assignees, strict=True)))
 
-	customer_name = (
-		frappe.db.get_value("Customer", context.customer, "customer_name") if context.customer else None
-	)
+	customer = (
+		frappe.db.get_value("Customer", context.customer, ["customer_name", "email_id"], as_dict=True)
+		if context.customer
+		else None
+	) or frappe._dict()
 	base = standard_values(user)
 	rows, todos = [], []
 	for name, occurrence, assignee in zip(names, occurrences, assignees, strict=True):
@@ -123,7 +125,8 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 				"assigned_to": assignee,
 				"_assign": assign_json[name],
 				"customer": context.customer,
-				"customer_name": customer_name,
+				"customer_name": customer.customer_name,
+				"contact_email": customer.email_id,
 				"company": context.company,
 				"contract": context.contract,
 				"unit": detail.get("unit"),

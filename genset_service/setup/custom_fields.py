@@ -98,4 +98,15 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	return {
 		"Item": _item_fields(),
 		"Sales Order Item": _order_item_fields(),
+		"Sales Order": [
+			{
+				"fieldname": "genset_warranty_extension",
+				"fieldtype": "Link",
+				"label": "Genset Warranty Extension",
+				"options": "Genset Warranty Extension",
+				"insert_after": "order_type",
+				"read_only": 1,
+				"description": "Submitting this order applies the warranty extension; cancelling it withdraws it.",
+			}
+		],
 	}

@@ -10,7 +10,7 @@ from genset_service.setup.custom_fields import get_custom_fields
 
 RECORDS = pathlib.Path(__file__).parent / "records"
 # default records, installed once: a System Manager's later edits are never overwritten
-RECORD_FILES = ("genset_service_type.json", "genset_inspection_template.json")
+RECORD_FILES = ("genset_service_type.json", "genset_inspection_template.json", "notification.json")
 
 
 def after_install():
@@ -23,7 +23,22 @@ def after_migrate():
 
 def setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	apply_settings_defaults()
 	install_default_records()
+
+
+def apply_settings_defaults():
+	"""Give every Genset Service Settings field its default where it was never set (a new field added
+	to a Single gets no value on migrate)."""
+	doctype = "Genset Service Settings"
+	singles = frappe.qb.DocType("Singles")
+	stored = {
+		row[0]
+		for row in frappe.qb.from_(singles).select(singles.field).where(singles.doctype == doctype).run()
+	}
+	for field in frappe.get_meta(doctype).fields:
+		if field.default is not None and field.fieldname not in stored:
+			frappe.db.set_single_value(doctype, field.fieldname, field.default)
 
 
 def install_default_records():

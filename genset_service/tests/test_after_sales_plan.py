@@ -5,8 +5,9 @@ from collections import Counter
 import frappe
 from frappe.utils import add_days, add_months, getdate, nowdate
 
-from genset_service.planning import TaskStatus, UnitEvents, plan_unit
+from genset_service.planning import TaskStatus, plan_unit
 from genset_service.scheduling.common import CONTRACT, TASK, UNIT, get_rules, terms_of
+from genset_service.scheduling.unit import unit_events
 from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
@@ -127,14 +128,18 @@ class TestAfterSalesPlan(GensetTestCase):
 			self.assertEqual(unit.customer, order.customer)
 			self.assertEqual(getdate(unit.delivery_date), posting)
 			self.assertEqual(getdate(unit.expected_arrival_date), add_days(posting, 7))
-			self.assertEqual(getdate(unit.warranty_start_date), add_days(posting, 10))
-			self.assertEqual(getdate(unit.warranty_end_date), getdate(add_months(add_days(posting, 10), 12)))
+			# until commissioning is recorded the warranty is assumed to start at the fallback
+			self.assertEqual(
+				(getdate(unit.warranty_start_date), unit.warranty_basis),
+				(getdate(add_months(posting, 6)), "Fallback"),
+			)
+			self.assertEqual(getdate(unit.warranty_end_date), getdate(add_months(posting, 18)))
 
 			tasks = live_tasks(unit=unit.name)
 			self.assertEqual(Counter(t.service_type for t in tasks), Counter(PER_UNIT))
 			# the stored plan is exactly the planner's, date for date
 			expected = plan_unit(
-				get_rules(), terms_of(unit), UnitEvents(delivery=posting, transit_days=7), unit.name
+				get_rules(), terms_of(unit), unit_events(frappe.get_doc(UNIT, unit.name)), unit.name
 			)
 			self.assertEqual(
 				{(t.plan_key, getdate(t.due_from), getdate(t.due_to)) for t in tasks},

@@ -123,7 +123,9 @@ class TestGensetInspection(GensetTestCase):
 		self.assertIsNone(unit.commissioning_date)
 		self.assertEqual(unit.running_hours, 0)
 		self.assertEqual(unit.warranty_status, "Not Started")
-		self.assertEqual(getdate(unit.warranty_start_date), add_days(self.today, 3))  # arrival + 3 again
+		# back to the contractual fallback: delivery + 6 months
+		self.assertEqual(unit.warranty_basis, "Fallback")
+		self.assertEqual(getdate(unit.warranty_start_date), getdate(add_months(unit.delivery_date, 6)))
 
 	def test_rejected_arrival_opens_a_damage_claim_and_cancel_withdraws_it(self):
 		unit = self.delivered_unit()

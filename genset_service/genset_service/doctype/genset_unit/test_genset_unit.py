@@ -64,7 +64,8 @@ class TestGensetUnit(GensetTestCase):
 		self.unit.save()
 
 		self.assertEqual(self.unit.status, "Commissioned")
-		self.assertEqual(self.unit.warranty_status, "In Warranty")
+		self.assertEqual(self.unit.warranty_basis, "Commissioning")
+		self.assertEqual(self.unit.warranty_status, "Not Started")  # commissioning is 30 days ahead
 		self.assertEqual(getdate(self.unit.warranty_start_date), commissioned)
 		self.assertEqual(getdate(self.unit.warranty_end_date), getdate(add_months(commissioned, 12)))
 		inspection = task(self.unit.name, "Regular Inspection")
