@@ -36,6 +36,7 @@ fixtures = [
 					"After-sales Engineer",
 					"Technical Support",
 					"Customer Service Specialist",
+					"Service Manager",
 				],
 			]
 		],
@@ -76,6 +77,9 @@ doc_events = {
 scheduler_events = {
 	"daily": [
 		"genset_service.scheduling.status.refresh_statuses",
+	],
+	"hourly": [
+		"genset_service.scheduling.requests.escalate",
 	],
 }
 

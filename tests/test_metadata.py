@@ -18,6 +18,7 @@ APP_ROLES = {
 	"After-sales Engineer",
 	"Technical Support",
 	"Customer Service Specialist",
+	"Service Manager",
 }
 STANDARD_ROLES = {
 	"System Manager",
@@ -126,6 +127,9 @@ def test_links_point_at_known_doctypes():
 		"User",
 		"Lead",
 		"DocType",
+		"Quotation",
+		"Service Level Agreement",
+		"Issue Priority",
 	}
 	for meta in doctypes().values():
 		for field in meta["fields"]:

@@ -6,6 +6,7 @@ import pathlib
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from genset_service.scheduling.requests import sync_service_level_agreements
 from genset_service.setup.custom_fields import get_custom_fields
 
 RECORDS = pathlib.Path(__file__).parent / "records"
@@ -25,6 +26,7 @@ def setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	apply_settings_defaults()
 	install_default_records()
+	sync_service_level_agreements()
 
 
 def apply_settings_defaults():
@@ -39,6 +41,11 @@ def apply_settings_defaults():
 	for field in frappe.get_meta(doctype).fields:
 		if field.default is not None and field.fieldname not in stored:
 			frappe.db.set_single_value(doctype, field.fieldname, field.default)
+	# a Link default would be validated before the app's roles exist, so it is set here
+	if not frappe.db.get_single_value(doctype, "escalation_role") and frappe.db.exists(
+		"Role", "Service Manager"
+	):
+		frappe.db.set_single_value(doctype, "escalation_role", "Service Manager")
 
 
 def install_default_records():
@@ -60,6 +67,11 @@ def install_default_records():
 def before_uninstall():
 	"""Leave ERPNext as it was: remove the custom fields the app added, and their columns."""
 	from frappe.model import no_value_fields
+
+	for name in frappe.get_all(
+		"Service Level Agreement", filters={"document_type": "Genset Service Request"}, pluck="name"
+	):
+		frappe.delete_doc("Service Level Agreement", name, ignore_permissions=True, force=True)
 
 	for doctype, fields in get_custom_fields().items():
 		for field in fields:

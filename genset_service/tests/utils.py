@@ -13,10 +13,13 @@ TEST_IGNORE = [
 	"Customer",
 	"Delivery Note",
 	"DocType",
+	"Issue Priority",
 	"Item",
 	"Lead",
+	"Quotation",
 	"Role",
 	"Sales Order",
+	"Service Level Agreement",
 	"Serial No",
 	"User",
 ]

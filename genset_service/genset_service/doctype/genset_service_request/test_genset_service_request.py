@@ -1,0 +1,165 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime
+
+from genset_service.scheduling.common import TASK, UNIT
+from genset_service.scheduling.requests import escalate
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	make_customer,
+	make_delivery_note,
+	make_genset_item,
+	make_sales_order,
+	make_service_team,
+	make_user,
+)
+
+test_ignore = TEST_IGNORE
+REQUEST = "Genset Service Request"
+
+
+def labour_item(code="_Test Genset Labour Hour"):
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				"standard_rate": 60,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+class TestGensetServiceRequest(GensetTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.team = make_service_team()
+		cls.manager = make_user("gs-service-manager@example.com", ["Service Manager"])
+		cls.genset = make_genset_item()
+
+	def setUp(self):
+		super().setUp()
+		settings = frappe.get_single("Genset Service Settings")
+		settings.labour_item = labour_item()
+		settings.escalation_role = "Service Manager"
+		settings.save()
+		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
+		self.unit = frappe.get_doc(UNIT, {"delivery_note": make_delivery_note(order.name).name})
+
+	def commission(self):
+		self.unit.arrival_date = self.unit.commissioning_date = getdate()
+		self.unit.save()
+
+	def request(self, service_type="Field Maintenance", **fields):
+		doc = frappe.get_doc(
+			{
+				"doctype": REQUEST,
+				"service_type": service_type,
+				"unit": self.unit.name,
+				"customer": self.unit.customer,
+				"channel": "Phone",
+				"description": "Set trips on low oil pressure after 10 minutes under load",
+				**fields,
+			}
+		)
+		doc.insert()
+		return doc
+
+	def test_field_maintenance_gets_the_48_hour_agreement_and_a_task(self):
+		self.commission()
+		request = self.request()
+		self.assertEqual(
+			request.service_level_agreement,
+			frappe.db.get_value("Service Level Agreement", {"service_level": "Genset Field Maintenance"}),
+		)
+		self.assertEqual(request.priority, "Medium")
+		self.assertEqual(request.agreement_status, "First Response Due")
+		hours = (
+			get_datetime(request.response_by) - get_datetime(request.opening_date)
+		).total_seconds() / 3600
+		self.assertAlmostEqual(hours, 48, delta=0.1)
+		task = frappe.get_doc(TASK, request.task)
+		self.assertEqual(
+			(task.service_type, task.unit, task.reference_name),
+			("Field Maintenance", self.unit.name, request.name),
+		)
+		self.assertEqual(task.assigned_to, self.team["After-sales Engineer"])
+		self.assertTrue(request.in_warranty)
+		self.assertFalse(request.quotation)  # in warranty: free
+
+		emergency = self.request("Emergency Rescue")
+		hours = (
+			get_datetime(emergency.response_by) - get_datetime(emergency.opening_date)
+		).total_seconds() / 3600
+		self.assertAlmostEqual(hours, 4, delta=0.1)
+
+	def test_response_in_time_fulfils_and_resolution_closes_the_task(self):
+		self.commission()
+		request = self.request()
+		request.status = "In Progress"
+		request.save()
+		self.assertTrue(request.first_responded_on)
+		self.assertEqual(request.agreement_status, "Fulfilled")
+		request.status = "Resolved"
+		request.resolution = "Replaced oil pressure switch"
+		request.save()
+		self.assertEqual(frappe.db.get_value(TASK, request.task, "status"), "Done")
+
+	def test_at_risk_then_breach_escalates_to_assignee_and_manager(self):
+		self.commission()
+		request = self.request("Emergency Rescue")  # 4 hours
+		opened = get_datetime(request.opening_date)
+		self.assertEqual(escalate(add_to_date(opened, hours=1)), {"At Risk": [], "Breached": []})
+		result = escalate(add_to_date(opened, hours=3, minutes=10))
+		self.assertEqual(result["At Risk"], [request.name])
+		self.assertEqual(frappe.db.get_value(REQUEST, request.name, "escalation"), "At Risk")
+		engineer = self.team["After-sales Engineer"]
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"document_name": request.name, "for_user": engineer})
+		)
+		self.assertFalse(
+			frappe.db.exists("Notification Log", {"document_name": request.name, "for_user": self.manager})
+		)
+
+		with self.freeze_time(add_to_date(opened, hours=5)):
+			result = escalate()
+		self.assertEqual(result["Breached"], [request.name])
+		self.assertEqual(
+			frappe.db.get_value(REQUEST, request.name, ["escalation", "agreement_status"]),
+			("Breached", "Failed"),
+		)
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"document_name": request.name, "for_user": self.manager})
+		)
+		# once per level
+		self.assertEqual(escalate(add_to_date(opened, hours=6))["Breached"], [])
+
+	def test_out_of_warranty_request_is_quoted(self):
+		frappe.db.set_value(UNIT, self.unit.name, "warranty_status", "Expired")
+		request = self.request("Spare Parts Supply")
+		self.assertFalse(request.in_warranty)
+		quotation = frappe.get_doc("Quotation", request.quotation)
+		self.assertEqual((quotation.docstatus, quotation.party_name), (0, self.unit.customer))
+		self.assertEqual(quotation.items[0].item_code, labour_item())
+
+	def test_bad_requests_are_refused(self):
+		with self.assertRaisesRegex(frappe.ValidationError, "not a service a customer can request"):
+			self.request("Regular Inspection")
+		with self.assertRaisesRegex(frappe.ValidationError, "belongs to customer"):
+			self.request(customer=make_customer("_Test Other Genset Customer"))
+		with self.assertRaises(frappe.ValidationError):
+			self.request(unit="GU-NOT-THERE")
+
+	def test_changing_a_response_time_updates_its_agreement(self):
+		service = frappe.get_doc("Genset Service Type", "Field Maintenance")
+		service.response_sla_hours = 24
+		service.save()
+		sla = frappe.get_doc("Service Level Agreement", {"service_level": "Genset Field Maintenance"})
+		self.assertEqual({row.response_time for row in sla.priorities}, {24 * 3600})
