@@ -128,6 +128,8 @@ def test_links_point_at_known_doctypes():
 		"Lead",
 		"DocType",
 		"Quotation",
+		"Warehouse",
+		"Stock Entry",
 		"Service Level Agreement",
 		"Issue Priority",
 	}

@@ -164,10 +164,12 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 	return names
 
 
-def existing_tasks(filters: dict) -> list[ExistingTask]:
+def existing_tasks(key_prefix: str) -> list[ExistingTask]:
+	"""The stored tasks of one plan: those whose plan key starts with the unit's name. Follow-ups of
+	inspections and tasks of service requests belong to their own documents and are left alone."""
 	rows = frappe.get_all(
 		TASK,
-		filters={**filters, "plan_key": ("is", "set")},
+		filters={"plan_key": ("like", f"{key_prefix}:%")},
 		fields=["name", "plan_key", "status", "due_from", "due_to", "due_hours"],
 	)
 	return [

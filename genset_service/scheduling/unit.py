@@ -67,7 +67,7 @@ def set_milestones(unit, plan: UnitPlan) -> None:
 
 def replan(unit, plan: UnitPlan) -> None:
 	"""Move the unit's open tasks to the new plan; done tasks never move."""
-	changes = reconcile(existing_tasks({"unit": unit.name}), plan.occurrences)
+	changes = reconcile(existing_tasks(unit.name), plan.occurrences)
 	if changes:
 		apply_changes(
 			changes,

@@ -21,7 +21,9 @@ TEST_IGNORE = [
 	"Sales Order",
 	"Service Level Agreement",
 	"Serial No",
+	"Stock Entry",
 	"User",
+	"Warehouse",
 ]
 
 TEST_COMPANY = "_Test Genset Company"

@@ -219,3 +219,9 @@ class TestGensetInspection(GensetTestCase):
 		self.assertIn("Accepted with Remarks", html)
 		self.assertIn("Site Manager", html)
 		self.assertIn(unit.name, html)
+
+	def test_replanning_leaves_follow_up_tasks_alone(self):
+		unit = self.delivered_unit()
+		inspection = make_inspection("Arrival Acceptance", unit=unit.name, result="Rejected")
+		make_inspection("Commissioning", unit=unit.name)  # re-plans the unit
+		self.assertIn(frappe.db.get_value(TASK, inspection.follow_up_task, "status"), TaskStatus.OPEN)

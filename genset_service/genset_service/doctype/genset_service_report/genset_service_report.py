@@ -1,0 +1,20 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from genset_service.scheduling import report
+
+
+class GensetServiceReport(Document):
+	def validate(self):
+		report.validate(self)
+
+	def before_submit(self):
+		report.before_submit(self)
+
+	def on_submit(self):
+		report.on_submit(self)
+
+	def on_cancel(self):
+		report.on_cancel(self)
