@@ -53,6 +53,22 @@ doctype_js = {
 
 calendars = ["Genset Service Task"]
 
+# Permissions: a customer's portal users see only their own customer's records
+# -------------------------------------------------------------------------------
+_PORTAL_DOCTYPES = [
+	"Genset Service Contract",
+	"Genset Unit",
+	"Genset Service Task",
+	"Genset Inspection",
+	"Genset Service Report",
+	"Genset Service Request",
+	"Genset Warranty Extension",
+]
+permission_query_conditions = {
+	doctype: "genset_service.permissions.query_conditions" for doctype in _PORTAL_DOCTYPES
+}
+has_permission = {doctype: "genset_service.permissions.has_permission" for doctype in _PORTAL_DOCTYPES}
+
 # Document events
 # ---------------
 doc_events = {

@@ -156,15 +156,11 @@ def _defines(path, names):
 
 
 def _hook_values():
-	tree = ast.parse((APP / "hooks.py").read_text())
-	hooks = {}
-	for node in tree.body:
-		if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-			try:
-				hooks[node.targets[0].id] = ast.literal_eval(node.value)
-			except ValueError:
-				continue  # built from other names (add_to_apps_screen)
-	return hooks
+	"""hooks.py imports nothing from Frappe, so it can be read as a module."""
+	import importlib
+
+	hooks = importlib.import_module("genset_service.hooks")
+	return {name: getattr(hooks, name) for name in dir(hooks) if not name.startswith("__")}
 
 
 def _strings(value):

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, time_diff_in_seconds
 
+from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event, Occurrence
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
 from genset_service.scheduling.tasks import TaskContext, cancel_tasks, close_todos, insert_tasks
@@ -53,6 +54,8 @@ def validate(doc) -> None:
 		if unit.status == "Cancelled":
 			frappe.throw(_("Genset Unit {0} is cancelled.").format(doc.unit), title=_("Cancelled Genset"))
 		doc.customer, doc.company = unit.customer, unit.company
+		if is_portal_user() and unit.customer not in customers_of():
+			frappe.throw(_("Genset Unit {0} is not one of yours.").format(doc.unit), frappe.PermissionError)
 		doc.item_code, doc.serial_no, doc.contract = unit.item_code, unit.serial_no, unit.contract
 		if doc.is_new():
 			doc.in_warranty = 1 if unit.warranty_status in ("In Warranty", "Extended") else 0

@@ -1,0 +1,144 @@
+"""A customer's portal users see only their own customer's records: lists, documents, API methods."""
+
+import frappe
+from frappe.utils import getdate
+
+from genset_service.api.plan import get_unit_plan
+from genset_service.permissions import PORTAL_DOCTYPES
+from genset_service.scheduling.common import CONTRACT, TASK, UNIT
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	make_customer,
+	make_delivery_note,
+	make_genset_item,
+	make_inspection,
+	make_sales_order,
+	make_service_team,
+)
+
+test_ignore = TEST_IGNORE
+REQUEST = "Genset Service Request"
+
+
+def make_portal_user(email: str, customer: str) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Customer"}],
+			}
+		).insert(ignore_permissions=True)
+	doc = frappe.get_doc("Customer", customer)
+	if email not in [row.user for row in doc.get("portal_users", [])]:
+		doc.append("portal_users", {"user": email})
+		doc.save(ignore_permissions=True)
+	return email
+
+
+class TestPortalPermissions(GensetTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_service_team()
+		cls.genset = make_genset_item()
+
+	def setUp(self):
+		super().setUp()
+		self.records = {}
+		for key in ("a", "b"):
+			customer = make_customer(f"_Test Portal Customer {key.upper()}")
+			order = make_sales_order([{"item_code": self.genset, "qty": 1}], customer=customer)
+			delivery = make_delivery_note(order.name)
+			unit = frappe.get_value(UNIT, {"delivery_note": delivery.name})
+			make_inspection("Arrival Acceptance", unit=unit)
+			request = frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"service_type": "Remote Support",
+					"unit": unit,
+					"description": "Alarm E12",
+				}
+			).insert()
+			self.records[key] = {
+				"customer": customer,
+				"user": make_portal_user(f"gs-portal-{key}@example.com", customer),
+				"unit": unit,
+				"contract": frappe.get_value(CONTRACT, {"sales_order": order.name}),
+				"request": request.name,
+			}
+
+	def test_lists_show_only_the_users_customer(self):
+		a, b = self.records["a"], self.records["b"]
+		frappe.set_user(a["user"])
+		for doctype in PORTAL_DOCTYPES:
+			customers = set(frappe.get_list(doctype, pluck="customer"))
+			self.assertLessEqual(customers, {a["customer"]}, doctype)
+		self.assertEqual(frappe.get_list(UNIT, pluck="name"), [a["unit"]])
+		self.assertEqual(frappe.get_list(UNIT, filters={"name": b["unit"]}), [])
+		self.assertTrue(frappe.get_list(TASK, filters={"unit": a["unit"]}))
+		self.assertEqual(frappe.get_list(TASK, filters={"unit": b["unit"]}), [])
+
+	def test_another_customers_documents_are_refused(self):
+		a, b = self.records["a"], self.records["b"]
+		frappe.set_user(a["user"])
+		frappe.get_doc(UNIT, a["unit"]).check_permission("read")
+		for doctype, name in ((UNIT, b["unit"]), (CONTRACT, b["contract"]), (REQUEST, b["request"])):
+			with self.assertRaises(frappe.PermissionError, msg=doctype):
+				frappe.get_doc(doctype, name).check_permission("read")
+		# what /api/resource/<doctype>/<name> and /api/method/frappe.client.get call
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get(UNIT, b["unit"])
+		with self.assertRaises(frappe.PermissionError):
+			get_unit_plan(b["unit"])
+		self.assertEqual(get_unit_plan(a["unit"])["unit"], a["unit"])
+
+	def test_portal_user_requests_service_for_own_genset_only(self):
+		a, b = self.records["a"], self.records["b"]
+		frappe.set_user(a["user"])
+		own = frappe.get_doc(
+			{
+				"doctype": REQUEST,
+				"service_type": "Field Maintenance",
+				"unit": a["unit"],
+				"channel": "Portal",
+				"description": "Leak",
+			}
+		).insert()
+		self.assertEqual(own.customer, a["customer"])
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"service_type": "Field Maintenance",
+					"unit": b["unit"],
+					"description": "Leak",
+				}
+			).insert()
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"service_type": "Field Maintenance",
+					"unit": b["unit"],
+					"customer": b["customer"],
+					"description": "Leak",
+				}
+			).insert()
+
+	def test_portal_user_cannot_edit_plans_or_inspections(self):
+		a = self.records["a"]
+		frappe.set_user(a["user"])
+		task = frappe.get_doc(
+			TASK, frappe.get_list(TASK, filters={"unit": a["unit"]}, pluck="name", limit=1)[0]
+		)
+		self.assertFalse(frappe.has_permission(TASK, "write", task))
+		self.assertFalse(frappe.has_permission("Genset Inspection", "create"))
+		unit = frappe.get_doc(UNIT, a["unit"])
+		unit.arrival_date = getdate()
+		with self.assertRaises(frappe.PermissionError):
+			unit.save()
