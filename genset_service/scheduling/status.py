@@ -10,9 +10,10 @@ from genset_service.scheduling.common import CONTRACT, TASK, UNIT, settings
 def refresh_statuses() -> None:
 	today = nowdate()
 	task = frappe.qb.DocType(TASK)
-	frappe.qb.update(task).set(task.status, TaskStatus.OVERDUE).where(
-		task.status.isin([TaskStatus.PLANNED, TaskStatus.DUE])
-	).where(task.due_to < today).run()
+	becoming_overdue = (task.status.isin([TaskStatus.PLANNED, TaskStatus.DUE])) & (task.due_to < today)
+	overdue = frappe.qb.from_(task).select(task.name).where(becoming_overdue).run(pluck=True)
+	frappe.qb.update(task).set(task.status, TaskStatus.OVERDUE).where(becoming_overdue).run()
+	notify_integrators(overdue)
 	frappe.qb.update(task).set(task.status, TaskStatus.DUE).where(task.status == TaskStatus.PLANNED).where(
 		task.due_from <= today
 	).run()
@@ -41,3 +42,14 @@ def refresh_statuses() -> None:
 	frappe.qb.update(contract).set(contract.status, "Active").where(live).where(
 		contract.end_date > notice_end
 	).run()
+
+
+def notify_integrators(overdue: list[str]) -> None:
+	"""The set-based UPDATE fires no document events: run the "task overdue" webhooks, when an
+	integrator has enabled one, for the tasks that just became overdue."""
+	if not overdue or not frappe.db.exists("Webhook", {"webhook_doctype": TASK, "enabled": 1}):
+		return
+	from frappe.integrations.doctype.webhook import run_webhooks
+
+	for name in overdue:
+		run_webhooks(frappe.get_doc(TASK, name), "on_change")

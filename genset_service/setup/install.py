@@ -11,7 +11,12 @@ from genset_service.setup.custom_fields import get_custom_fields
 
 RECORDS = pathlib.Path(__file__).parent / "records"
 # default records, installed once: a System Manager's later edits are never overwritten
-RECORD_FILES = ("genset_service_type.json", "genset_inspection_template.json", "notification.json")
+RECORD_FILES = (
+	"genset_service_type.json",
+	"genset_inspection_template.json",
+	"notification.json",
+	"webhook.json",
+)
 
 
 def after_install():

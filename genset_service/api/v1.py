@@ -1,0 +1,153 @@
+"""Version 1 of the integrator API: ``/api/method/genset_service.api.v1.<function>``.
+
+Every function checks the caller's permissions through Frappe (role permissions for staff, the
+customer's own records for portal users) and answers bad input with a 4xx and a message.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import date_diff, getdate, nowdate
+
+from genset_service.api.plan import get_unit_plan as _unit_plan
+from genset_service.permissions import customers_of, is_portal_user
+from genset_service.planning import TaskStatus
+from genset_service.planning.inspection import InspectionError, check_running_hours
+from genset_service.scheduling.common import TASK, UNIT
+
+REQUEST = "Genset Service Request"
+MAX_RANGE_DAYS = 366
+MAX_TEXT = 10_000
+
+
+@frappe.whitelist(methods=["GET"])
+def get_unit_plan(unit: str) -> dict:
+	"""A genset's milestones and every task of its plan."""
+	return _unit_plan(unit)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_warranty_status(serial_no: str) -> dict:
+	"""Warranty of the genset with this serial number."""
+	name = frappe.db.get_value(UNIT, {"serial_no": serial_no, "status": ("!=", "Cancelled")})
+	if not name:
+		frappe.throw(_("No genset with serial number {0}.").format(serial_no), frappe.DoesNotExistError)
+	unit = frappe.get_doc(UNIT, name)
+	unit.check_permission("read")
+	return {
+		"unit": unit.name,
+		"serial_no": unit.serial_no,
+		"item_code": unit.item_code,
+		"customer": unit.customer,
+		"warranty_status": unit.warranty_status,
+		"warranty_basis": unit.warranty_basis,
+		"warranty_start_date": unit.warranty_start_date,
+		"warranty_end_date": unit.warranty_end_date,
+		"warranty_hours": unit.warranty_hours,
+		"running_hours": unit.running_hours,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def record_running_hours(unit: str, hours: float, reading_date: str | None = None) -> dict:
+	"""A new hour-meter reading (never lower than the last). Re-plans hours-based maintenance and the
+	warranty's hours cap. Staff who may edit the unit, or the customer's own portal users."""
+	doc = frappe.get_doc(UNIT, unit)
+	doc.check_permission("read")
+	if is_portal_user():
+		if doc.customer not in customers_of():
+			raise frappe.PermissionError
+	else:
+		doc.check_permission("write")
+	day = getdate(reading_date or nowdate())
+	if day > getdate(nowdate()):
+		frappe.throw(_("A reading cannot be dated in the future ({0}).").format(frappe.format(day, "Date")))
+	if doc.running_hours_date and day < getdate(doc.running_hours_date):
+		frappe.throw(
+			_("A newer reading exists (from {0}).").format(frappe.format(doc.running_hours_date, "Date"))
+		)
+	try:
+		check_running_hours(float(hours), float(doc.running_hours or 0))
+	except InspectionError:
+		frappe.throw(
+			_(
+				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
+			).format(frappe.bold(hours), frappe.bold(doc.running_hours)),
+			title=_("Invalid Running Hours"),
+		)
+	doc.running_hours = hours
+	doc.running_hours_date = day
+	doc.flags.ignore_permissions = True
+	doc.save()
+	doc.add_comment("Info", _("Running hours {0} recorded by {1}").format(hours, frappe.session.user))
+	return {
+		"unit": doc.name,
+		"running_hours": doc.running_hours,
+		"running_hours_date": doc.running_hours_date,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def open_service_request(
+	unit: str, service_type: str, description: str, priority: str | None = None, channel: str = "API"
+) -> dict:
+	"""Open an on-demand service request (remote support, field maintenance, spare parts, upgrade,
+	emergency rescue) for a genset."""
+	if not (description or "").strip():
+		frappe.throw(_("Describe the fault or the request."), title=_("Missing Description"))
+	if len(description) > MAX_TEXT:
+		frappe.throw(
+			_("The description is too long ({0} characters, at most {1}).").format(len(description), MAX_TEXT)
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": REQUEST,
+			"unit": unit,
+			"service_type": service_type,
+			"description": description,
+			"priority": priority,
+			"channel": channel,
+		}
+	)
+	doc.insert()
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"response_by": doc.response_by,
+		"in_warranty": doc.in_warranty,
+		"service_level_agreement": doc.service_level_agreement,
+	}
+
+
+@frappe.whitelist(methods=["GET"])
+def get_upcoming_services(
+	from_date: str, to_date: str, unit: str | None = None, customer: str | None = None
+) -> list:
+	"""Open planned services due between two dates (at most a year), earliest first."""
+	start, end = getdate(from_date), getdate(to_date)
+	if end < start:
+		frappe.throw(_("{0} cannot be before {1}.").format(frappe.bold("to_date"), frappe.bold("from_date")))
+	if date_diff(end, start) > MAX_RANGE_DAYS:
+		frappe.throw(_("Ask for at most {0} days at a time.").format(MAX_RANGE_DAYS))
+	filters = {"status": ("in", TaskStatus.OPEN), "due_from": ("<=", end), "due_to": (">=", start)}
+	if unit:
+		filters["unit"] = unit
+	if customer:
+		filters["customer"] = customer
+	return frappe.get_list(
+		TASK,
+		filters=filters,
+		fields=[
+			"name",
+			"service_type",
+			"status",
+			"unit",
+			"serial_no",
+			"customer",
+			"due_from",
+			"due_to",
+			"due_hours",
+			"assigned_to",
+		],
+		order_by="due_from asc, name asc",
+		limit_page_length=0,
+	)
