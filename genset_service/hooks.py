@@ -93,6 +93,7 @@ doc_events = {
 scheduler_events = {
 	"daily": [
 		"genset_service.scheduling.status.refresh_statuses",
+		"genset_service.scheduling.voice.send_due_surveys",
 	],
 	"hourly": [
 		"genset_service.scheduling.requests.escalate",

@@ -85,11 +85,11 @@ def test_catalogue_has_all_18_services_and_every_rule_is_valid(rules):
 		"Contract Confirmation",
 		"Pre-shipment Inspection",
 	]
-	assert len(rules) == 19  # the 18 of the catalogue + the transport damage claim follow-up
+	assert len(rules) == 20  # the 18 of the catalogue + two follow-ups (transport damage claim, survey)
 	for rule in rules:
 		rule.validate()
 	on_demand = {r.name for r in rules if r.anchor == Event.ON_DEMAND}
-	assert on_demand - {"Transport Damage Claim"} == {
+	assert on_demand - {"Transport Damage Claim", "Survey Follow-up"} == {
 		"Pre-sales Consultation",
 		"Remote Support",
 		"Field Maintenance",

@@ -11,8 +11,8 @@ from frappe.utils import date_diff, getdate, nowdate
 from genset_service.api.plan import get_unit_plan as _unit_plan
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import TaskStatus
-from genset_service.planning.inspection import InspectionError, check_running_hours
 from genset_service.scheduling.common import TASK, UNIT
+from genset_service.scheduling.unit import record_running_hours as record_hours
 
 REQUEST = "Genset Service Request"
 MAX_RANGE_DAYS = 366
@@ -58,26 +58,7 @@ def record_running_hours(unit: str, hours: float, reading_date: str | None = Non
 			raise frappe.PermissionError
 	else:
 		doc.check_permission("write")
-	day = getdate(reading_date or nowdate())
-	if day > getdate(nowdate()):
-		frappe.throw(_("A reading cannot be dated in the future ({0}).").format(frappe.format(day, "Date")))
-	if doc.running_hours_date and day < getdate(doc.running_hours_date):
-		frappe.throw(
-			_("A newer reading exists (from {0}).").format(frappe.format(doc.running_hours_date, "Date"))
-		)
-	try:
-		check_running_hours(float(hours), float(doc.running_hours or 0))
-	except InspectionError:
-		frappe.throw(
-			_(
-				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
-			).format(frappe.bold(hours), frappe.bold(doc.running_hours)),
-			title=_("Invalid Running Hours"),
-		)
-	doc.running_hours = hours
-	doc.running_hours_date = day
-	doc.flags.ignore_permissions = True
-	doc.save()
+	doc = record_hours(doc.name, hours, reading_date or nowdate())
 	doc.add_comment("Info", _("Running hours {0} recorded by {1}").format(hours, frappe.session.user))
 	return {
 		"unit": doc.name,
@@ -151,3 +132,45 @@ def get_upcoming_services(
 		order_by="due_from asc, name asc",
 		limit_page_length=0,
 	)
+
+
+@frappe.whitelist(methods=["POST"], allow_guest=True)
+def answer_survey(
+	survey: str,
+	overall: int,
+	response_speed: int,
+	engineer_skill: int,
+	product_quality: int,
+	nps: int,
+	suggestions: str | None = None,
+	key: str | None = None,
+) -> dict:
+	"""Answer a satisfaction survey: from the emailed link (its key), or as the customer's portal user."""
+	from genset_service.scheduling.voice import answer_survey as record
+
+	doc = (
+		frappe.get_doc("Genset Satisfaction Survey", survey)
+		if frappe.db.exists("Genset Satisfaction Survey", survey)
+		else None
+	)
+	if not doc:
+		raise frappe.PermissionError
+	if key:
+		if key != doc.access_key:
+			raise frappe.PermissionError
+	elif frappe.session.user == "Guest" or not (
+		doc.customer in customers_of() if is_portal_user() else doc.has_permission("write")
+	):
+		raise frappe.PermissionError
+	record(
+		doc,
+		{
+			"overall": overall,
+			"response_speed": response_speed,
+			"engineer_skill": engineer_skill,
+			"product_quality": product_quality,
+			"nps": nps,
+			"suggestions": suggestions,
+		},
+	)
+	return {"name": doc.name, "status": doc.status, "follow_up_task": doc.follow_up_task}

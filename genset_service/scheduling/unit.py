@@ -114,3 +114,32 @@ def replan_units(units: list[str] | None = None) -> int:
 	)
 	refresh_units(names, progress=True)
 	return len(names)
+
+
+def record_running_hours(unit_name: str, hours: float, day):
+	"""A new hour-meter reading on a unit: never lower than the last, never older, never in the future.
+	Saving the unit re-plans hours-based maintenance and the warranty's hours cap."""
+	from genset_service.planning.inspection import InspectionError, check_running_hours
+
+	unit = frappe.get_doc(UNIT, unit_name)
+	day = getdate(day)
+	if day > getdate(nowdate()):
+		frappe.throw(_("A reading cannot be dated in the future ({0}).").format(frappe.format(day, "Date")))
+	if unit.running_hours_date and day < getdate(unit.running_hours_date):
+		frappe.throw(
+			_("A newer reading exists (from {0}).").format(frappe.format(unit.running_hours_date, "Date"))
+		)
+	try:
+		check_running_hours(flt(hours), flt(unit.running_hours))
+	except InspectionError:
+		frappe.throw(
+			_(
+				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
+			).format(frappe.bold(hours), frappe.bold(unit.running_hours)),
+			title=_("Invalid Running Hours"),
+		)
+	unit.running_hours = hours
+	unit.running_hours_date = day
+	unit.flags.ignore_permissions = True
+	unit.save()
+	return unit

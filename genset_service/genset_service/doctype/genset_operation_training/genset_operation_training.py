@@ -1,0 +1,26 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from genset_service.scheduling import voice
+
+SERVICE = "Operation Training"
+
+
+class GensetOperationTraining(Document):
+	def validate(self):
+		voice.validate_visit(self, SERVICE)
+		if not self.attendees:
+			frappe.throw(_("List who attended the training."), title=_("Attendees Required"))
+
+	def before_submit(self):
+		voice.require_signoff(self)
+
+	def on_submit(self):
+		voice.complete_visit_task(self, SERVICE, self.training_date, self.trainer)
+
+	def on_cancel(self):
+		voice.reopen_visit_task(self)

@@ -1,0 +1,73 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.utils import getdate
+
+from genset_service.planning import TaskStatus
+from genset_service.scheduling.common import TASK, UNIT
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	make_delivery_note,
+	make_genset_item,
+	make_sales_order,
+	make_service_team,
+)
+
+test_ignore = TEST_IGNORE
+TRAINING = "Genset Operation Training"
+
+
+class TestGensetOperationTraining(GensetTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.team = make_service_team()
+		cls.genset = make_genset_item()
+
+	def setUp(self):
+		super().setUp()
+		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
+		self.unit = frappe.get_doc(UNIT, {"delivery_note": make_delivery_note(order.name).name})
+
+	def training(self, submit=True, **fields):
+		doc = frappe.get_doc(
+			{
+				"doctype": TRAINING,
+				"unit": self.unit.name,
+				"trainer": self.team["Technical Engineer"],
+				"attendees": [
+					{"attendee_name": "R. Kumar", "designation": "Shift electrician"},
+					{"attendee_name": "S. Das", "designation": "Facility manager"},
+				],
+				"customer_signatory": "S. Das",
+				"customer_signature": "data:image/png;base64,iVBORw0KGgo=",
+				**fields,
+			}
+		)
+		doc.insert()
+		if submit:
+			doc.submit()
+		return doc
+
+	def test_training_with_sign_off_completes_its_task(self):
+		training = self.training()
+		self.assertIn("emergency stop", training.topics)
+		self.assertEqual(training.customer, self.unit.customer)
+		self.assertEqual(
+			frappe.db.get_value(TASK, training.task, ["service_type", "status"]),
+			("Operation Training", TaskStatus.DONE),
+		)
+
+	def test_training_needs_attendees_and_sign_off(self):
+		with self.assertRaisesRegex(frappe.ValidationError, "attended"):
+			self.training(attendees=[])
+		with self.assertRaisesRegex(frappe.ValidationError, "sign-off"):
+			self.training(customer_signatory="", customer_signature=None)
+		self.assertEqual(
+			frappe.db.get_value(
+				TASK, {"unit": self.unit.name, "service_type": "Operation Training"}, "completed_on"
+			),
+			None,
+		)

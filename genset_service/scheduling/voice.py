@@ -1,0 +1,225 @@
+"""The customer's voice: return visits (service 15), operation training (7) and satisfaction surveys
+(18). Each completes its planned task; a low survey score opens a follow-up."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, get_url, getdate, nowdate
+
+from genset_service.planning import Event, Occurrence, TaskStatus, task_status
+from genset_service.scheduling.common import TASK, UNIT, settings
+from genset_service.scheduling.tasks import TaskContext, insert_tasks
+
+SURVEY = "Genset Satisfaction Survey"
+SURVEY_SERVICE = "Satisfaction Survey"
+FOLLOW_UP_SERVICE = "Survey Follow-up"
+RATINGS = ("overall", "response_speed", "engineer_skill", "product_quality")
+MAX_SUGGESTIONS = 5000
+
+
+# ------------------------------------------------------------------ visits that complete a task
+def validate_visit(doc, service_type: str) -> None:
+	unit = frappe.db.get_value(UNIT, doc.unit, ["customer", "status"], as_dict=True)
+	if not unit or unit.status == "Cancelled":
+		frappe.throw(
+			_("Genset Unit {0} is unknown or cancelled.").format(doc.unit), title=_("Invalid Genset")
+		)
+	doc.customer = unit.customer
+	if doc.task:
+		task = frappe.db.get_value(TASK, doc.task, ["service_type", "unit"], as_dict=True)
+		if task.service_type != service_type or task.unit != doc.unit:
+			frappe.throw(
+				_("Task {0} is not a {1} of genset {2}.").format(doc.task, _(service_type), doc.unit),
+				title=_("Wrong Task"),
+			)
+
+
+def require_signoff(doc) -> None:
+	if not ((doc.customer_signatory or "").strip() and doc.customer_signature):
+		frappe.throw(
+			_("The customer's sign-off (name and signature) is required."), title=_("Sign-off Required")
+		)
+
+
+def complete_visit_task(doc, service_type: str, day, by: str) -> None:
+	"""Complete the visit's task: the one named, or the unit's earliest open one of that service."""
+	name = doc.task or next(
+		iter(
+			frappe.get_all(
+				TASK,
+				filters={"unit": doc.unit, "service_type": service_type, "status": ("in", TaskStatus.OPEN)},
+				pluck="name",
+				order_by="due_from asc",
+				limit=1,
+			)
+		),
+		None,
+	)
+	if not name:
+		return
+	task = frappe.get_doc(TASK, name)
+	if task.status in TaskStatus.OPEN:
+		task.status = TaskStatus.DONE
+		task.completed_on = day
+		task.completed_by = by
+		task.flags.ignore_permissions = True
+		task.save()
+	doc.db_set("task", name)
+
+
+def reopen_visit_task(doc) -> None:
+	if not doc.task:
+		return
+	task = frappe.get_doc(TASK, doc.task)
+	if task.status == TaskStatus.DONE:
+		task.status = task_status(getdate(task.due_from), getdate(task.due_to), getdate())
+		task.completed_on = task.completed_by = None
+		task.flags.ignore_permissions = True
+		task.save()
+
+
+# ------------------------------------------------------------------ surveys
+def send_due_surveys() -> list[str]:
+	"""Daily: one survey per contract and survey round whose task is due, emailed to the customer with
+	a link to answer it. The round's tasks of every genset of the contract share that survey."""
+	tasks = frappe.get_all(
+		TASK,
+		filters={
+			"service_type": SURVEY_SERVICE,
+			"status": ("in", TaskStatus.OPEN),
+			"due_from": ("<=", nowdate()),
+			"contract": ("is", "set"),
+		},
+		fields=["contract", "occurrence", "customer", "company"],
+	)
+	rounds = {(t.contract, t.occurrence): t for t in tasks}
+	if not rounds:
+		return []
+	sent = {
+		(s.contract, s.occurrence)
+		for s in frappe.get_all(
+			SURVEY,
+			filters={"contract": ("in", list({c for c, _o in rounds}))},
+			fields=["contract", "occurrence"],
+		)
+	}
+	made = []
+	for (contract, occurrence), task in rounds.items():
+		if (contract, occurrence) in sent:
+			continue
+		email = frappe.db.get_value("Customer", task.customer, "email_id")
+		survey = frappe.get_doc(
+			{
+				"doctype": SURVEY,
+				"contract": contract,
+				"occurrence": occurrence,
+				"customer": task.customer,
+				"sent_on": nowdate(),
+				"sent_to": email,
+				"access_key": frappe.generate_hash(length=20),
+			}
+		)
+		survey.insert(ignore_permissions=True)
+		if email:
+			frappe.sendmail(
+				recipients=[email],
+				subject=_("How are we doing? Your generator service survey"),
+				message=_(
+					"Dear {0},<br><br>Please tell us how your generator sets and our service are doing: "
+					"<a href='{1}'>answer the two-minute survey</a>.<br><br>Thank you."
+				).format(
+					frappe.utils.escape_html(survey.customer_name or task.customer), survey_link(survey)
+				),
+				reference_doctype=SURVEY,
+				reference_name=survey.name,
+			)
+		made.append(survey.name)
+	return made
+
+
+def survey_link(survey) -> str:
+	return get_url(f"/genset_survey?name={survey.name}&key={survey.access_key}")
+
+
+def answer_survey(survey, answers: dict) -> None:
+	"""Record the customer's answers, complete the round's tasks, and open a follow-up on a low score."""
+	if survey.status == "Answered":
+		frappe.throw(
+			_("This survey was already answered on {0}. Thank you!").format(
+				frappe.format(survey.answered_on, "Date")
+			)
+		)
+	for field in RATINGS:
+		value = answers.get(field)
+		if value is None or int(value) != flt(value) or not 1 <= int(value) <= 5:
+			frappe.throw(
+				_("{0} must be a whole number from 1 to 5, not {1}.").format(
+					frappe.bold(_(survey.meta.get_label(field))), value
+				),
+				title=_("Invalid Answer"),
+			)
+	nps = answers.get("nps")
+	if nps is None or int(nps) != flt(nps) or not 0 <= int(nps) <= 10:
+		frappe.throw(
+			_("The recommendation score must be a whole number from 0 to 10, not {0}.").format(nps),
+			title=_("Invalid Answer"),
+		)
+	suggestions = answers.get("suggestions") or ""
+	if len(suggestions) > MAX_SUGGESTIONS:
+		frappe.throw(
+			_("Suggestions are too long ({0} characters, at most {1}).").format(
+				len(suggestions), MAX_SUGGESTIONS
+			)
+		)
+	survey.update({field: int(answers[field]) for field in RATINGS})
+	survey.nps = int(nps)
+	survey.suggestions = suggestions
+	survey.status = "Answered"
+	survey.answered_on = nowdate()
+	survey.flags.ignore_permissions = True
+	survey.save()
+
+	task = frappe.qb.DocType(TASK)
+	frappe.qb.update(task).set(task.status, TaskStatus.DONE).set(task.completed_on, nowdate()).where(
+		task.contract == survey.contract
+	).where(task.service_type == SURVEY_SERVICE).where(task.occurrence == survey.occurrence).where(
+		task.status.isin(TaskStatus.OPEN)
+	).run()
+	if is_low(survey):
+		survey.db_set("follow_up_task", _open_follow_up(survey))
+
+
+def is_low(survey) -> bool:
+	threshold = int(settings().survey_alert_at_or_below or 0)
+	return min(survey.get(field) for field in RATINGS) <= threshold or survey.nps <= 6
+
+
+def _open_follow_up(survey) -> str:
+	role = (
+		frappe.db.get_value("Genset Service Type", FOLLOW_UP_SERVICE, "responsible_role")
+		or "Customer Service Specialist"
+	)
+	today = getdate()
+	(name,) = insert_tasks(
+		[
+			Occurrence(
+				service_type=FOLLOW_UP_SERVICE,
+				key=f"{survey.name}:{FOLLOW_UP_SERVICE}:1",
+				seq=1,
+				due_from=today,
+				due_to=add_days(today, 3),
+				anchor=Event.ON_DEMAND,
+				role=role,
+			)
+		],
+		TaskContext(
+			customer=survey.customer,
+			company=frappe.db.get_value("Genset Service Contract", survey.contract, "company"),
+			reference_doctype=SURVEY,
+			reference_name=survey.name,
+			contract=survey.contract,
+			details=defaultdict(dict),
+		),
+	)
+	return name
