@@ -53,6 +53,17 @@ doctype_js = {
 
 calendars = ["Genset Service Task"]
 
+# Portal
+# ------
+standard_portal_menu_items = [
+	{
+		"title": "My Generators",
+		"route": "/my_gensets",
+		"reference_doctype": "Genset Unit",
+		"role": "Customer",
+	},
+]
+
 # Permissions: a customer's portal users see only their own customer's records
 # -------------------------------------------------------------------------------
 _PORTAL_DOCTYPES = [

@@ -142,3 +142,31 @@ class TestPortalPermissions(GensetTestCase):
 		unit.arrival_date = getdate()
 		with self.assertRaises(frappe.PermissionError):
 			unit.save()
+
+	def test_my_generators_page_shows_only_own_gensets(self):
+		from genset_service.www import my_gensets
+
+		a, b = self.records["a"], self.records["b"]
+		frappe.set_user(a["user"])
+		context = my_gensets.get_context(frappe._dict())
+		self.assertEqual([unit.name for unit in context.units], [a["unit"]])
+		self.assertTrue(context.upcoming.get(a["unit"]))
+		self.assertNotIn(b["unit"], context.upcoming)
+		self.assertEqual({request.unit for request in context.requests}, {a["unit"]})
+		inspections = context.documents.get(a["unit"], [])
+		self.assertEqual([d.doctype for d in inspections], ["Genset Inspection"])
+		self.assertIn("format=Genset Inspection Report", inspections[0].pdf)
+		self.assertIn("Field Maintenance", [t.name for t in context.request_types])
+		# the page as the browser gets it
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response_content
+
+		set_request(method="GET", path="/my_gensets")
+		html = get_response_content("/my_gensets")
+		self.assertIn(a["unit"], html)
+		self.assertNotIn(b["unit"], html)
+		self.assertIn("Request service", html)
+
+		frappe.set_user("Guest")
+		with self.assertRaises(frappe.PermissionError):
+			my_gensets.get_context(frappe._dict())
