@@ -303,3 +303,21 @@ def test_catalogue_csv_services_are_all_installed():
 			record["responsible_role"],
 			row["Person in charge"],
 		) in {("Technical Support", "Technical support"), ("After-sales Engineer", "After-sales engineer")}
+
+
+def test_workspace_links_point_at_existing_doctypes():
+	known = set(doctypes()) | {"Item", "Sales Order", "Delivery Note", "Lead"}
+	for path in (MODULE / "workspace").glob("*/*.json"):
+		workspace = load(path)
+		for link in workspace["links"]:
+			if link["type"] == "Link":
+				assert link["link_to"] in known, link["link_to"]
+		for shortcut in workspace["shortcuts"]:
+			assert shortcut["link_to"] in known
+		shortcut_names = {s["label"] for s in workspace["shortcuts"]}
+		cards = {l["label"] for l in workspace["links"] if l["type"] == "Card Break"}
+		for block in json.loads(workspace["content"]):
+			if block["type"] == "shortcut":
+				assert block["data"]["shortcut_name"] in shortcut_names
+			if block["type"] == "card":
+				assert block["data"]["card_name"] in cards

@@ -1,14 +1,13 @@
 """Inspections: checklist evaluation, the pre-shipment gate, and what a submitted inspection moves."""
 
-import math
 from collections import Counter
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, cint, flt, getdate
+from frappe.utils import cint, flt, getdate
 
-from genset_service.planning import Occurrence, TaskStatus, task_status
+from genset_service.planning import TaskStatus, task_status
 from genset_service.planning.inspection import (
 	InspectionError,
 	Reading,
@@ -18,7 +17,7 @@ from genset_service.planning.inspection import (
 	is_accepted,
 )
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
-from genset_service.scheduling.tasks import TaskContext, cancel_tasks, insert_tasks
+from genset_service.scheduling.tasks import cancel_tasks, open_service_task
 
 INSPECTION = "Genset Inspection"
 TEMPLATE = "Genset Inspection Template"
@@ -297,42 +296,10 @@ def on_submit(doc) -> None:
 		unit.save()
 
 	if not accepted and service.on_rejection_service:
-		effects["follow_up_task"] = _open_follow_up(doc, service.on_rejection_service)
+		effects["follow_up_task"] = open_service_task(
+			service.on_rejection_service, doc, doc.inspection_date, unit=doc.unit
+		)
 	doc.db_set(effects)
-
-
-def _open_follow_up(doc, service_type: str) -> str:
-	follow_up = frappe.db.get_value(
-		SERVICE_TYPE, service_type, ["responsible_role", "response_sla_hours", "offset_to_days"], as_dict=True
-	)
-	start = getdate(doc.inspection_date)
-	days = (
-		math.ceil(flt(follow_up.response_sla_hours) / 24)
-		if follow_up.response_sla_hours
-		else cint(follow_up.offset_to_days)
-	)
-	names = insert_tasks(
-		[
-			Occurrence(
-				service_type=service_type,
-				key=f"{doc.name}:{service_type}:1",
-				seq=1,
-				due_from=start,
-				due_to=add_days(start, days),
-				anchor="On Demand",
-				role=follow_up.responsible_role,
-			)
-		],
-		TaskContext(
-			customer=doc.customer,
-			company=doc.company,
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-			contract=frappe.db.get_value(UNIT, doc.unit, "contract") if doc.unit else None,
-			details={doc.name: {"unit": doc.unit, "item_code": doc.item_code, "serial_no": doc.serial_no}},
-		),
-	)
-	return names[0]
 
 
 def on_cancel(doc) -> None:

@@ -2,16 +2,14 @@
 engine: a task for the responsible role, a quotation when out of warranty, escalation when at risk
 and when breached."""
 
-import math
-
 import frappe
 from frappe import _
-from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, time_diff_in_seconds
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, time_diff_in_seconds
 
 from genset_service.permissions import customers_of, is_portal_user
-from genset_service.planning import Event, Occurrence
+from genset_service.planning import Event
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
-from genset_service.scheduling.tasks import TaskContext, cancel_tasks, close_todos, insert_tasks
+from genset_service.scheduling.tasks import cancel_tasks, close_todos, open_service_task
 
 REQUEST = "Genset Service Request"
 SLA = "Service Level Agreement"
@@ -64,36 +62,11 @@ def validate(doc) -> None:
 
 
 def after_insert(doc) -> None:
-	service = frappe.db.get_value(
-		SERVICE_TYPE,
-		doc.service_type,
-		["responsible_role", "response_sla_hours", "offset_to_days"],
-		as_dict=True,
-	)
-	opened = getdate(doc.opening_date)
-	days = math.ceil((service.response_sla_hours or 0) / 24) or service.offset_to_days or 0
-	(task,) = insert_tasks(
-		[
-			Occurrence(
-				service_type=doc.service_type,
-				key=f"{doc.name}:{doc.service_type}:1",
-				seq=1,
-				due_from=opened,
-				due_to=add_days(opened, days),
-				anchor=Event.ON_DEMAND,
-				role=service.responsible_role,
-			)
-		],
-		TaskContext(
-			customer=doc.customer,
-			company=doc.company,
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-			contract=doc.contract,
-			details={doc.name: {"unit": doc.unit, "item_code": doc.item_code, "serial_no": doc.serial_no}},
-		),
-	)
-	values = {"task": task}
+	values = {
+		"task": open_service_task(
+			doc.service_type, doc, doc.opening_date, unit=doc.unit, contract=doc.contract
+		)
+	}
 	if doc.unit and not doc.in_warranty:
 		values["quotation"] = make_quotation(doc)
 	doc.db_set(values)

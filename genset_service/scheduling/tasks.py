@@ -236,3 +236,57 @@ def close_todos(task_names: list[str], status: str = "Closed") -> None:
 	frappe.qb.update(todo).set(todo.status, status).where(todo.reference_type == TASK).where(
 		todo.reference_name.isin(task_names)
 	).where(todo.status == "Open").run()
+
+
+def open_service_task(
+	service_type: str, source, start, unit: str | None = None, contract: str | None = None
+) -> str:
+	"""One task of a service for a document that needs it now (a service request, a rejected
+	inspection's follow-up, a low survey's call back): due within the service's response time, or
+	its window's last day, assigned like planned tasks."""
+	import math
+
+	from frappe.utils import add_days, cint, flt
+
+	from genset_service.planning import Event
+	from genset_service.scheduling.common import SERVICE_TYPE
+
+	service = frappe.db.get_value(
+		SERVICE_TYPE, service_type, ["responsible_role", "response_sla_hours", "offset_to_days"], as_dict=True
+	)
+	start = getdate(start)
+	days = math.ceil(flt(service.response_sla_hours) / 24) or cint(service.offset_to_days)
+	unit_values = (
+		frappe.db.get_value("Genset Unit", unit, ["item_code", "serial_no", "contract"], as_dict=True)
+		if unit
+		else None
+	) or frappe._dict()
+	(name,) = insert_tasks(
+		[
+			Occurrence(
+				service_type=service_type,
+				key=f"{source.name}:{service_type}:1",
+				seq=1,
+				due_from=start,
+				due_to=add_days(start, days),
+				anchor=Event.ON_DEMAND,
+				role=service.responsible_role,
+			)
+		],
+		TaskContext(
+			customer=source.get("customer"),
+			company=source.get("company")
+			or frappe.db.get_value("Genset Service Contract", contract, "company"),
+			reference_doctype=source.doctype,
+			reference_name=source.name,
+			contract=contract or unit_values.contract,
+			details={
+				source.name: {
+					"unit": unit,
+					"item_code": unit_values.item_code,
+					"serial_no": unit_values.serial_no,
+				}
+			},
+		),
+	)
+	return name

@@ -1,15 +1,13 @@
 """The customer's voice: return visits (service 15), operation training (7) and satisfaction surveys
 (18). Each completes its planned task; a low survey score opens a follow-up."""
 
-from collections import defaultdict
-
 import frappe
 from frappe import _
-from frappe.utils import add_days, flt, get_url, getdate, nowdate
+from frappe.utils import flt, get_url, getdate, nowdate
 
-from genset_service.planning import Event, Occurrence, TaskStatus, task_status
+from genset_service.planning import TaskStatus, task_status
 from genset_service.scheduling.common import TASK, UNIT, settings
-from genset_service.scheduling.tasks import TaskContext, insert_tasks
+from genset_service.scheduling.tasks import open_service_task
 
 SURVEY = "Genset Satisfaction Survey"
 SURVEY_SERVICE = "Satisfaction Survey"
@@ -196,30 +194,4 @@ def is_low(survey) -> bool:
 
 
 def _open_follow_up(survey) -> str:
-	role = (
-		frappe.db.get_value("Genset Service Type", FOLLOW_UP_SERVICE, "responsible_role")
-		or "Customer Service Specialist"
-	)
-	today = getdate()
-	(name,) = insert_tasks(
-		[
-			Occurrence(
-				service_type=FOLLOW_UP_SERVICE,
-				key=f"{survey.name}:{FOLLOW_UP_SERVICE}:1",
-				seq=1,
-				due_from=today,
-				due_to=add_days(today, 3),
-				anchor=Event.ON_DEMAND,
-				role=role,
-			)
-		],
-		TaskContext(
-			customer=survey.customer,
-			company=frappe.db.get_value("Genset Service Contract", survey.contract, "company"),
-			reference_doctype=SURVEY,
-			reference_name=survey.name,
-			contract=survey.contract,
-			details=defaultdict(dict),
-		),
-	)
-	return name
+	return open_service_task(FOLLOW_UP_SERVICE, survey, getdate(), contract=survey.contract)

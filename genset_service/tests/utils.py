@@ -336,3 +336,35 @@ def make_inspection(
 
 def inspect_order(sales_order: str, qty: int = 1, item_code: str | None = None) -> list:
 	return [make_inspection("Pre-shipment", sales_order=sales_order, item_code=item_code) for _ in range(qty)]
+
+
+def make_service_item(code: str, rate: float) -> str:
+	"""A non-stock item (labour, a warranty extension) with a standard selling rate."""
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				"standard_rate": rate,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+def make_delivered_unit(item_code: str, commissioned=None, qty: int = 1):
+	"""Order and deliver a genset; with ``commissioned`` (a date) it also arrived and was put into use
+	that day (its delivery moved five days before when that is in the past)."""
+	order = make_sales_order([{"item_code": item_code, "qty": qty}])
+	delivery = make_delivery_note(order.name)
+	unit = frappe.get_doc("Genset Unit", {"delivery_note": delivery.name})
+	if commissioned:
+		commissioned = getdate(commissioned)
+		if commissioned < getdate(unit.delivery_date):
+			frappe.db.set_value("Genset Unit", unit.name, "delivery_date", add_days(commissioned, -5))
+			unit.reload()
+		unit.arrival_date = unit.commissioning_date = commissioned
+		unit.save()
+	return unit

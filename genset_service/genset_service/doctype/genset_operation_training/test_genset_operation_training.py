@@ -2,16 +2,14 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import getdate
 
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import TASK, UNIT
+from genset_service.scheduling.common import TASK
 from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
-	make_delivery_note,
+	make_delivered_unit,
 	make_genset_item,
-	make_sales_order,
 	make_service_team,
 )
 
@@ -28,8 +26,7 @@ class TestGensetOperationTraining(GensetTestCase):
 
 	def setUp(self):
 		super().setUp()
-		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
-		self.unit = frappe.get_doc(UNIT, {"delivery_note": make_delivery_note(order.name).name})
+		self.unit = make_delivered_unit(self.genset)
 
 	def training(self, submit=True, **fields):
 		doc = frappe.get_doc(

@@ -9,9 +9,8 @@ from genset_service.scheduling.common import TASK, UNIT
 from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
-	make_delivery_note,
+	make_delivered_unit,
 	make_genset_item,
-	make_sales_order,
 	make_service_team,
 )
 
@@ -28,10 +27,7 @@ class TestGensetReturnVisit(GensetTestCase):
 
 	def setUp(self):
 		super().setUp()
-		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
-		self.unit = frappe.get_doc(UNIT, {"delivery_note": make_delivery_note(order.name).name})
-		self.unit.arrival_date = self.unit.commissioning_date = getdate()
-		self.unit.save()
+		self.unit = make_delivered_unit(self.genset, commissioned=getdate())
 
 	def visit(self, **fields):
 		doc = frappe.get_doc(

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate
 
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.scheduling.requests import escalate
@@ -10,9 +10,9 @@ from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_customer,
-	make_delivery_note,
+	make_delivered_unit,
 	make_genset_item,
-	make_sales_order,
+	make_service_item,
 	make_service_team,
 	make_user,
 )
@@ -21,19 +21,8 @@ test_ignore = TEST_IGNORE
 REQUEST = "Genset Service Request"
 
 
-def labour_item(code="_Test Genset Labour Hour"):
-	if not frappe.db.exists("Item", code):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": code,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-				"standard_rate": 60,
-			}
-		).insert(ignore_permissions=True)
-	return code
+def labour_item():
+	return make_service_item("_Test Genset Labour Hour", 60)
 
 
 class TestGensetServiceRequest(GensetTestCase):
@@ -50,8 +39,7 @@ class TestGensetServiceRequest(GensetTestCase):
 		settings.labour_item = labour_item()
 		settings.escalation_role = "Service Manager"
 		settings.save()
-		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
-		self.unit = frappe.get_doc(UNIT, {"delivery_note": make_delivery_note(order.name).name})
+		self.unit = make_delivered_unit(self.genset)
 
 	def commission(self):
 		self.unit.arrival_date = self.unit.commissioning_date = getdate()

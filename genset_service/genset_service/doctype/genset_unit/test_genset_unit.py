@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_days, add_months, getdate, nowdate
+from frappe.utils import add_days, add_months, getdate
 
 from genset_service.api.plan import complete_task, get_unit_plan
 from genset_service.planning import TaskStatus

@@ -9,30 +9,15 @@ from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_customer,
-	make_delivery_note,
+	make_delivered_unit,
 	make_genset_item,
 	make_inspection,
-	make_sales_order,
+	make_service_item,
 	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
 EXTENSION = "Genset Warranty Extension"
-
-
-def make_service_item(code="_Test Genset Warranty Extension"):
-	if not frappe.db.exists("Item", code):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": code,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-				"standard_rate": 900,
-			}
-		).insert(ignore_permissions=True)
-	return code
 
 
 def make_outgoing_email_account():
@@ -63,20 +48,11 @@ class TestGensetWarrantyExtension(GensetTestCase):
 		cls.genset = make_genset_item(
 			"_Test Genset 250 kVA", warranty_months=12, contract_months=12, warranty_hours=1500
 		)
-		cls.service_item = make_service_item()
+		cls.service_item = make_service_item("_Test Genset Warranty Extension", 900)
 		cls.today = getdate(nowdate())
 
 	def commissioned_unit(self, commissioned=None):
-		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
-		delivery = make_delivery_note(order.name)
-		unit = frappe.get_doc(UNIT, {"delivery_note": delivery.name})
-		if commissioned:
-			# a genset delivered some time ago: move its delivery back before the commissioning
-			frappe.db.set_value(UNIT, unit.name, "delivery_date", add_days(commissioned, -5))
-			unit.reload()
-		unit.arrival_date = unit.commissioning_date = commissioned or self.today
-		unit.save()
-		return unit
+		return make_delivered_unit(self.genset, commissioned=commissioned or self.today)
 
 	def extend(self, unit, months=12, hours=0, submit_order=True, **fields):
 		extension = frappe.get_doc(
