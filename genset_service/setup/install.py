@@ -73,10 +73,15 @@ def before_uninstall():
 	"""Leave ERPNext as it was: remove the custom fields the app added, and their columns."""
 	from frappe.model import no_value_fields
 
-	for name in frappe.get_all(
-		"Service Level Agreement", filters={"document_type": "Genset Service Request"}, pluck="name"
+	# records of other apps' DocTypes that point at this app's DocTypes
+	app_doctypes = frappe.get_all("DocType", filters={"module": "Genset Service"}, pluck="name")
+	for doctype, field in (
+		("Service Level Agreement", "document_type"),
+		("Notification", "document_type"),
+		("Webhook", "webhook_doctype"),
 	):
-		frappe.delete_doc("Service Level Agreement", name, ignore_permissions=True, force=True)
+		for name in frappe.get_all(doctype, filters={field: ("in", app_doctypes)}, pluck="name"):
+			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
 
 	for doctype, fields in get_custom_fields().items():
 		for field in fields:
