@@ -174,3 +174,61 @@ def answer_survey(
 		},
 	)
 	return {"name": doc.name, "status": doc.status, "follow_up_task": doc.follow_up_task}
+
+
+SIGNABLE = ("Genset Service Report", "Genset Operation Training", "Genset Inspection")
+
+
+def _own_unit(unit: str):
+	"""The unit, if the caller may act for its customer (portal user of it, or staff who can read it)."""
+	doc = frappe.get_doc(UNIT, unit)
+	doc.check_permission("read")
+	if is_portal_user() and doc.customer not in customers_of():
+		raise frappe.PermissionError
+	return doc
+
+
+@frappe.whitelist(methods=["POST"])
+def request_warranty_extension(unit: str, months: int = 12) -> dict:
+	"""Ask for an extended warranty: a draft Genset Warranty Extension for the sales team to quote.
+	Refused once the warranty has ended."""
+	doc = _own_unit(unit)
+	item = frappe.db.get_single_value("Genset Service Settings", "extension_item")
+	if not item:
+		frappe.throw(_("Warranty extensions cannot be requested online yet: please contact us."))
+	extension = frappe.get_doc(
+		{
+			"doctype": "Genset Warranty Extension",
+			"customer": doc.customer,
+			"company": doc.company,
+			"extra_months": months,
+			"service_item": item,
+			"units": [{"unit": doc.name}],
+		}
+	)
+	extension.flags.ignore_permissions = True
+	extension.insert()
+	extension.add_comment("Info", _("Requested by {0}").format(frappe.session.user))
+	return {"name": extension.name, "status": extension.status, "warranty_end_date": doc.warranty_end_date}
+
+
+@frappe.whitelist(methods=["POST"])
+def sign_off(doctype: str, name: str, signatory: str, signature: str) -> dict:
+	"""The customer signs a visit (service report, training, arrival or commissioning inspection)
+	that the engineer left in draft; the engineer then submits it."""
+	if doctype not in SIGNABLE:
+		frappe.throw(_("{0} documents are not signed by customers.").format(doctype), frappe.PermissionError)
+	doc = frappe.get_doc(doctype, name)
+	_own_unit(doc.unit)
+	if doc.docstatus != 0:
+		frappe.throw(_("{0} is already submitted.").format(name))
+	if not (signatory or "").strip() or not (signature or "").startswith("data:image/"):
+		frappe.throw(_("Type your name and sign."), title=_("Sign-off Required"))
+	if len(signature) > 500_000:
+		frappe.throw(_("The signature image is too large."))
+	doc.customer_signatory = signatory.strip()[:140]
+	doc.customer_signature = signature
+	doc.flags.ignore_permissions = True
+	doc.save()
+	doc.add_comment("Info", _("Signed off by {0} ({1})").format(doc.customer_signatory, frappe.session.user))
+	return {"name": doc.name, "customer_signatory": doc.customer_signatory}

@@ -170,3 +170,55 @@ class TestPortalPermissions(GensetTestCase):
 		frappe.set_user("Guest")
 		with self.assertRaises(frappe.PermissionError):
 			my_gensets.get_context(frappe._dict())
+
+	def test_portal_user_requests_an_extension_and_signs_a_visit(self):
+		from frappe.utils import add_to_date, now_datetime
+
+		from genset_service.api import v1
+		from genset_service.tests.utils import make_service_item
+
+		a, b = self.records["a"], self.records["b"]
+		frappe.db.set_single_value(
+			"Genset Service Settings",
+			"extension_item",
+			make_service_item("_Test Genset Warranty Extension", 900),
+		)
+		frappe.clear_document_cache("Genset Service Settings", "Genset Service Settings")
+		start = now_datetime()
+		report = frappe.get_doc(
+			{
+				"doctype": "Genset Service Report",
+				"unit": a["unit"],
+				"service_type": "Field Maintenance",
+				"engineer": "gs-after_sales_engineer@example.com",
+				"start_time": start,
+				"end_time": add_to_date(start, hours=1),
+				"work_done": "Cleaned the radiator",
+			}
+		).insert()
+
+		frappe.set_user(a["user"])
+		extension = v1.request_warranty_extension(unit=a["unit"], months=12)
+		self.assertEqual(
+			frappe.db.get_value("Genset Warranty Extension", extension["name"], ["docstatus", "customer"]),
+			(0, a["customer"]),
+		)
+		with self.assertRaises(frappe.PermissionError):
+			v1.request_warranty_extension(unit=b["unit"])
+
+		signature = "data:image/png;base64,iVBORw0KGgo="
+		v1.sign_off(
+			doctype="Genset Service Report", name=report.name, signatory="Site Manager A", signature=signature
+		)
+		self.assertEqual(
+			frappe.db.get_value("Genset Service Report", report.name, "customer_signatory"), "Site Manager A"
+		)
+		with self.assertRaisesRegex(frappe.ValidationError, "sign"):
+			v1.sign_off(
+				doctype="Genset Service Report", name=report.name, signatory="A", signature="not an image"
+			)
+		with self.assertRaises(frappe.PermissionError):
+			v1.sign_off(doctype="Genset Unit", name=a["unit"], signatory="A", signature=signature)
+		frappe.set_user(b["user"])
+		with self.assertRaises(frappe.PermissionError):
+			v1.sign_off(doctype="Genset Service Report", name=report.name, signatory="B", signature=signature)

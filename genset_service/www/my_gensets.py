@@ -66,6 +66,16 @@ def get_context(context):
 		filters={"customer": ("in", customers or [""]), "status": "Sent"},
 		fields=["name", "sent_on", "access_key"],
 	)
+	context.to_sign = [
+		frappe._dict(doctype=doctype, **row)
+		for doctype in ("Genset Service Report", "Genset Operation Training", "Genset Inspection")
+		for row in frappe.get_all(
+			doctype,
+			filters={"unit": ("in", names or [""]), "docstatus": 0, "customer_signature": ("is", "not set")},
+			fields=["name", "unit"],
+		)
+	]
+	context.can_extend = bool(frappe.db.get_single_value("Genset Service Settings", "extension_item"))
 	context.request_types = frappe.get_all(
 		"Genset Service Type",
 		filters={"anchor_event": "On Demand", "enabled": 1, "portal_visible": 1},
