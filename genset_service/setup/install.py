@@ -91,5 +91,8 @@ def before_uninstall():
 			if field["fieldtype"] not in no_value_fields and frappe.db.has_column(
 				doctype, field["fieldname"]
 			):
-				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`")
+				# DDL: the query builder has no ALTER TABLE; names come from this app's own field list
+				frappe.db.sql_ddl(
+					f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`"
+				)  # nosemgrep
 		frappe.clear_cache(doctype=doctype)
