@@ -78,7 +78,8 @@ def get_context(context):
 	context.can_extend = bool(frappe.db.get_single_value("Genset Service Settings", "extension_item"))
 	context.request_types = frappe.get_all(
 		"Genset Service Type",
-		filters={"anchor_event": "On Demand", "enabled": 1, "portal_visible": 1},
+		# the catalogue's on-demand services; follow-ups (damage claims, call-backs) are opened by staff
+		filters={"anchor_event": "On Demand", "enabled": 1, "portal_visible": 1, "catalogue_no": (">", 0)},
 		fields=["name", "response_sla_hours"],
 		order_by="catalogue_no asc",
 	)

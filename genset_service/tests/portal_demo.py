@@ -1,0 +1,90 @@
+"""Demo data for the browser check of the portal (`.ci/portal-check`), on a site of its own.
+
+`bench --site portal.test execute genset_service.tests.portal_demo.seed` makes (once) two customers,
+each with a delivered genset and a portal user, a visit waiting for customer A's signature, and API
+keys for A's user; it commits and prints what the check needs as JSON.
+"""
+
+import json
+
+import frappe
+
+from genset_service.tests.utils import (
+	before_tests,
+	make_customer,
+	make_delivery_note,
+	make_genset_item,
+	make_sales_order,
+	make_service_team,
+	set_gate,
+)
+
+PASSWORD = "Portal-Check-2026!"
+
+
+def _portal_user(email: str, customer: str) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"new_password": PASSWORD,
+				"roles": [{"role": "Customer"}],
+			}
+		).insert(ignore_permissions=True)
+	doc = frappe.get_doc("Customer", customer)
+	if email not in [row.user for row in doc.get("portal_users", [])]:
+		doc.append("portal_users", {"user": email})
+		doc.save(ignore_permissions=True)
+	return email
+
+
+def _unit_of(customer: str, item: str) -> str:
+	unit = frappe.db.get_value("Genset Unit", {"customer": customer, "status": ("!=", "Cancelled")})
+	if unit:
+		return unit
+	order = make_sales_order([{"item_code": item, "qty": 1}], customer=customer)
+	return frappe.db.get_value("Genset Unit", {"delivery_note": make_delivery_note(order.name).name})
+
+
+def seed() -> None:
+	before_tests()
+	frappe.set_user("Administrator")
+	team = make_service_team()
+	set_gate("Off")
+	item = make_genset_item("Portal Check Genset 250 kVA")
+	data = {}
+	for key in ("a", "b"):
+		customer = make_customer(f"Portal Check Customer {key.upper()}")
+		data[key] = {
+			"customer": customer,
+			"user": _portal_user(f"portal-check-{key}@example.com", customer),
+			"unit": _unit_of(customer, item),
+		}
+	a = data["a"]
+	if not frappe.db.exists("Genset Service Report", {"unit": a["unit"], "docstatus": 0}):
+		frappe.get_doc(
+			{
+				"doctype": "Genset Service Report",
+				"unit": a["unit"],
+				"service_type": "Field Maintenance",
+				"engineer": team["After-sales Engineer"],
+				"start_time": frappe.utils.now_datetime(),
+				"end_time": frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=1),
+				"work_done": "Cleaned the radiator and checked the belts",
+			}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", a["user"])
+	if not user.api_key:
+		user.api_key = frappe.generate_hash(length=15)
+		user.save(ignore_permissions=True)
+	secret = frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	data["a"]["api_key"], data["a"]["api_secret"] = user.api_key, secret
+	data["password"] = PASSWORD
+	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
+	print(json.dumps(data))
