@@ -28,21 +28,38 @@ def check(name: str, ok: bool, detail: str = "") -> None:
 with sync_playwright() as p:
 	browser = p.chromium.launch(
 		executable_path="/usr/bin/chromium",
-		args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+		args=[
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--no-first-run",
+		],
 	)
-	for label, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+	for label, viewport in (
+		("phone", {"width": 390, "height": 844}),
+		("desktop", {"width": 1280, "height": 900}),
+	):
 		context = browser.new_context(viewport=viewport)
-		login = context.request.post(f"{base}/api/method/login", data={"usr": a["user"], "pwd": seed["password"]})
+		login = context.request.post(
+			f"{base}/api/method/login", data={"usr": a["user"], "pwd": seed["password"]}
+		)
 		check(f"{label}: portal user logs in", login.ok, str(login.status))
 		page = context.new_page()
 		response = page.goto(f"{base}/my_gensets", wait_until="networkidle")
 		html = page.content()
-		check(f"{label}: /my_gensets loads", bool(response and response.ok), str(response and response.status))
+		check(
+			f"{label}: /my_gensets loads", bool(response and response.ok), str(response and response.status)
+		)
 		check(f"{label}: shows the user's genset", a["unit"] in html)
 		check(f"{label}: never another customer's genset", b["unit"] not in html)
 		check(f"{label}: offers a service request", "Send request" in html and "Field Maintenance" in html)
 		check(f"{label}: follow-up services are not offered", "Transport Damage Claim" not in html)
 		check(f"{label}: a visit waits for signature", "Waiting for your signature" in html)
+		check(
+			f"{label}: requests, history and surveys sections",
+			all(f'id="{s}"' in html for s in ("service-requests", "service-history", "surveys")),
+		)
 		page.screenshot(path=str(artifacts / f"portal-my-gensets-{label}.png"), full_page=True)
 		if label == "phone":
 			width = page.evaluate("document.documentElement.scrollWidth")
@@ -52,10 +69,14 @@ with sync_playwright() as p:
 			check("/api/resource: own genset", own.ok, str(own.status))
 			other = api.get(f"{base}/api/resource/Genset Unit/{b['unit']}")
 			check("/api/resource: another customer's genset refused", other.status == 403, str(other.status))
-			listing = api.get(f"{base}/api/resource/Genset Unit", params={"fields": json.dumps(["name", "customer"])})
+			listing = api.get(
+				f"{base}/api/resource/Genset Unit", params={"fields": json.dumps(["name", "customer"])}
+			)
 			customers = {row["customer"] for row in listing.json().get("data", [])} if listing.ok else {"?"}
 			check("/api/resource: list holds only own records", customers == {a["customer"]}, str(customers))
-			plan = api.get(f"{base}/api/method/genset_service.api.v1.get_unit_plan", params={"unit": b["unit"]})
+			plan = api.get(
+				f"{base}/api/method/genset_service.api.v1.get_unit_plan", params={"unit": b["unit"]}
+			)
 			check("/api/method: another customer's plan refused", plan.status == 403, str(plan.status))
 			bad = api.post(
 				f"{base}/api/method/genset_service.api.v1.open_service_request",

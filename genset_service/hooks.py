@@ -62,6 +62,24 @@ standard_portal_menu_items = [
 		"reference_doctype": "Genset Unit",
 		"role": "Customer",
 	},
+	{
+		"title": "Service Requests",
+		"route": "/my_gensets#service-requests",
+		"reference_doctype": "Genset Service Request",
+		"role": "Customer",
+	},
+	{
+		"title": "Service History",
+		"route": "/my_gensets#service-history",
+		"reference_doctype": "Genset Service Task",
+		"role": "Customer",
+	},
+	{
+		"title": "Surveys",
+		"route": "/my_gensets#surveys",
+		"reference_doctype": "Genset Satisfaction Survey",
+		"role": "Customer",
+	},
 ]
 
 # Permissions: a customer's portal users see only their own customer's records
@@ -74,6 +92,9 @@ _PORTAL_DOCTYPES = [
 	"Genset Service Report",
 	"Genset Service Request",
 	"Genset Warranty Extension",
+	"Genset Return Visit",
+	"Genset Operation Training",
+	"Genset Satisfaction Survey",
 ]
 permission_query_conditions = {
 	doctype: "genset_service.permissions.query_conditions" for doctype in _PORTAL_DOCTYPES

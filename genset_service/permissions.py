@@ -12,6 +12,10 @@ PORTAL_DOCTYPES = {
 	"Genset Service Report": ("read", "print"),
 	"Genset Service Request": ("read", "create", "write", "print"),
 	"Genset Warranty Extension": ("read", "print"),
+	"Genset Return Visit": ("read", "print"),
+	"Genset Operation Training": ("read", "print"),
+	# answered through genset_service.api.v1.answer_survey, never edited directly
+	"Genset Satisfaction Survey": ("read",),
 }
 
 

@@ -83,6 +83,22 @@ class TestPortalPermissions(GensetTestCase):
 		self.assertTrue(frappe.get_list(TASK, filters={"unit": a["unit"]}))
 		self.assertEqual(frappe.get_list(TASK, filters={"unit": b["unit"]}), [])
 
+	def test_surveys_and_visits_are_private_too(self):
+		a, b = self.records["a"], self.records["b"]
+		survey = frappe.get_doc(
+			{
+				"doctype": "Genset Satisfaction Survey",
+				"customer": b["customer"],
+				"contract": b["contract"],
+				"occurrence": 1,
+			}
+		).insert()
+		frappe.set_user(a["user"])
+		self.assertEqual(frappe.get_list("Genset Satisfaction Survey", filters={"name": survey.name}), [])
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("Genset Satisfaction Survey", survey.name).check_permission("read")
+		self.assertFalse(frappe.has_permission("Genset Return Visit", "create"))
+
 	def test_another_customers_documents_are_refused(self):
 		a, b = self.records["a"], self.records["b"]
 		frappe.set_user(a["user"])
