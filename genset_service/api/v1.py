@@ -193,6 +193,8 @@ def request_warranty_extension(unit: str, months: int = 12) -> dict:
 	"""Ask for an extended warranty: a draft Genset Warranty Extension for the sales team to quote.
 	Refused once the warranty has ended."""
 	doc = _own_unit(unit)
+	if not is_portal_user():
+		frappe.has_permission("Genset Warranty Extension", "create", throw=True)
 	item = frappe.db.get_single_value("Genset Service Settings", "extension_item")
 	if not item:
 		frappe.throw(_("Warranty extensions cannot be requested online yet: please contact us."))
@@ -220,6 +222,8 @@ def sign_off(doctype: str, name: str, signatory: str, signature: str) -> dict:
 		frappe.throw(_("{0} documents are not signed by customers.").format(doctype), frappe.PermissionError)
 	doc = frappe.get_doc(doctype, name)
 	_own_unit(doc.unit)
+	if not is_portal_user():
+		doc.check_permission("write")
 	if doc.docstatus != 0:
 		frappe.throw(_("{0} is already submitted.").format(name))
 	if not (signatory or "").strip() or not (signature or "").startswith("data:image/"):

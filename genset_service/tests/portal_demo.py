@@ -14,32 +14,13 @@ from genset_service.tests.utils import (
 	make_customer,
 	make_delivery_note,
 	make_genset_item,
+	make_portal_user,
 	make_sales_order,
 	make_service_team,
 	set_gate,
 )
 
 PASSWORD = "Portal-Check-2026!"
-
-
-def _portal_user(email: str, customer: str) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"new_password": PASSWORD,
-				"roles": [{"role": "Customer"}],
-			}
-		).insert(ignore_permissions=True)
-	doc = frappe.get_doc("Customer", customer)
-	if email not in [row.user for row in doc.get("portal_users", [])]:
-		doc.append("portal_users", {"user": email})
-		doc.save(ignore_permissions=True)
-	return email
 
 
 def _unit_of(customer: str, item: str) -> str:
@@ -61,7 +42,7 @@ def seed() -> None:
 		customer = make_customer(f"Portal Check Customer {key.upper()}")
 		data[key] = {
 			"customer": customer,
-			"user": _portal_user(f"portal-check-{key}@example.com", customer),
+			"user": make_portal_user(f"portal-check-{key}@example.com", customer, PASSWORD),
 			"unit": _unit_of(customer, item),
 		}
 	a = data["a"]

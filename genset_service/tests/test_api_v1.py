@@ -6,13 +6,13 @@ from frappe.utils import add_days, getdate
 from genset_service.api import v1
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.scheduling.status import refresh_statuses
-from genset_service.tests.test_portal_permissions import make_portal_user
 from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_customer,
 	make_delivery_note,
 	make_genset_item,
+	make_portal_user,
 	make_sales_order,
 	make_service_team,
 	receive_serials,

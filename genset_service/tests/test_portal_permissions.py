@@ -13,31 +13,13 @@ from genset_service.tests.utils import (
 	make_delivery_note,
 	make_genset_item,
 	make_inspection,
+	make_portal_user,
 	make_sales_order,
 	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
 REQUEST = "Genset Service Request"
-
-
-def make_portal_user(email: str, customer: str) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Customer"}],
-			}
-		).insert(ignore_permissions=True)
-	doc = frappe.get_doc("Customer", customer)
-	if email not in [row.user for row in doc.get("portal_users", [])]:
-		doc.append("portal_users", {"user": email})
-		doc.save(ignore_permissions=True)
-	return email
 
 
 class TestPortalPermissions(GensetTestCase):

@@ -368,3 +368,24 @@ def make_delivered_unit(item_code: str, commissioned=None, qty: int = 1):
 		unit.arrival_date = unit.commissioning_date = commissioned
 		unit.save()
 	return unit
+
+
+def make_portal_user(email: str, customer: str, password: str | None = None) -> str:
+	"""A website user with the Customer role, listed in the customer's Portal Users."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"new_password": password,
+				"roles": [{"role": "Customer"}],
+			}
+		).insert(ignore_permissions=True)
+	doc = frappe.get_doc("Customer", customer)
+	if email not in [row.user for row in doc.get("portal_users", [])]:
+		doc.append("portal_users", {"user": email})
+		doc.save(ignore_permissions=True)
+	return email
