@@ -92,7 +92,6 @@ def before_uninstall():
 				doctype, field["fieldname"]
 			):
 				# DDL: the query builder has no ALTER TABLE; names come from this app's own field list
-				frappe.db.sql_ddl(
-					f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`"
-				)  # nosemgrep
+				ddl = f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`"
+				frappe.db.sql_ddl(ddl)  # nosemgrep
 		frappe.clear_cache(doctype=doctype)
