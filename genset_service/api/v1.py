@@ -51,12 +51,8 @@ def get_warranty_status(serial_no: str) -> dict:
 def record_running_hours(unit: str, hours: float, reading_date: str | None = None) -> dict:
 	"""A new hour-meter reading (never lower than the last). Re-plans hours-based maintenance and the
 	warranty's hours cap. Staff who may edit the unit, or the customer's own portal users."""
-	doc = frappe.get_doc(UNIT, unit)
-	doc.check_permission("read")
-	if is_portal_user():
-		if doc.customer not in customers_of():
-			raise frappe.PermissionError
-	else:
+	doc = _own_unit(unit)
+	if not is_portal_user():
 		doc.check_permission("write")
 	doc = record_hours(doc.name, hours, reading_date or nowdate())
 	doc.add_comment("Info", _("Running hours {0} recorded by {1}").format(hours, frappe.session.user))

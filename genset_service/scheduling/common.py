@@ -7,9 +7,10 @@ import frappe
 from frappe import _
 from frappe.model.naming import parse_naming_series
 from frappe.query_builder import Case
-from frappe.utils import now_datetime
+from frappe.utils import flt, now_datetime
 
 from genset_service.planning import RULE_FIELDS, ServiceRule, Terms, TermsError, rule_from_record
+from genset_service.planning.inspection import InspectionError, check_running_hours
 from genset_service.setup.custom_fields import TERMS, terms_fieldname
 
 TASK = "Genset Service Task"
@@ -172,3 +173,32 @@ def bulk_update(doctype: str, updates: dict[str, dict]) -> None:
 def set_assign(assignees: dict[str, str | None]) -> dict:
 	"""The ``_assign`` column value Frappe keeps beside each assigned document."""
 	return {name: json.dumps([user]) if user else None for name, user in assignees.items()}
+
+
+def require_signoff(doc) -> None:
+	"""The customer's name and signature, before a visit document is submitted."""
+	if not ((doc.get("customer_signatory") or "").strip() and doc.get("customer_signature")):
+		frappe.throw(
+			_("The customer's sign-off (name and signature) is required."), title=_("Sign-off Required")
+		)
+
+
+def live_unit(name: str, fields: list[str]) -> frappe._dict:
+	"""A genset unit's values, refusing an unknown or cancelled one."""
+	unit = frappe.db.get_value(UNIT, name, ["status", *fields], as_dict=True) if name else None
+	if not unit or unit.status == "Cancelled":
+		frappe.throw(_("Genset Unit {0} is unknown or cancelled.").format(name), title=_("Invalid Genset"))
+	return unit
+
+
+def ensure_hours_forward(hours, last) -> None:
+	"""A genset's hour meter never runs backwards: refuse a reading lower than the last one."""
+	try:
+		check_running_hours(flt(hours), flt(last))
+	except InspectionError:
+		frappe.throw(
+			_(
+				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
+			).format(frappe.bold(hours), frappe.bold(last)),
+			title=_("Invalid Running Hours"),
+		)

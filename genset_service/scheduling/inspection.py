@@ -7,17 +7,16 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt, getdate
 
-from genset_service.planning import TaskStatus, task_status
+from genset_service.planning import TaskStatus
 from genset_service.planning.inspection import (
 	InspectionError,
 	Reading,
 	check_result,
-	check_running_hours,
 	evaluate,
 	is_accepted,
 )
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
-from genset_service.scheduling.tasks import cancel_tasks, open_service_task
+from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, ensure_hours_forward, settings
+from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task, reopen_task
 
 INSPECTION = "Genset Inspection"
 TEMPLATE = "Genset Inspection Template"
@@ -38,22 +37,14 @@ def _messages() -> dict[str, str]:
 			"Row #{0} ({2}) failed: the result cannot be plain Accepted. Choose Accepted with Remarks or Rejected."
 		),
 		"remarks_required": _("Remarks are required when the result is {1}."),
-		"negative_hours": _("Running Hours cannot be negative ({1})."),
-		"hours_decrease": _(
-			"Running Hours {1} is lower than the last reading of this genset ({3}): hour meters never run backwards."
-		),
 	}
 
 
-def _throw(error: InspectionError, doc=None, last=None):
+def _throw(error: InspectionError, doc=None):
 	checkpoint = ""
 	if doc is not None and error.row and error.row <= len(doc.readings):
 		checkpoint = doc.readings[error.row - 1].checkpoint
-	message = (
-		_messages()
-		.get(error.reason, "{1}")
-		.format(error.row, frappe.bold(error.value), checkpoint, frappe.bold(last))
-	)
+	message = _messages().get(error.reason, "{1}").format(error.row, frappe.bold(error.value), checkpoint)
 	frappe.throw(message, title=_("Invalid Inspection"))
 
 
@@ -131,12 +122,8 @@ def validate(doc) -> None:
 			)
 		except InspectionError as error:
 			_throw(error, doc)
-	if doc.unit and doc.running_hours:
-		last = frappe.db.get_value(UNIT, doc.unit, "running_hours")
-		try:
-			check_running_hours(flt(doc.running_hours), flt(last) if doc.docstatus == 0 else None)
-		except InspectionError as error:
-			_throw(error, doc, last)
+	if doc.unit and doc.running_hours and doc.docstatus == 0:
+		ensure_hours_forward(doc.running_hours, frappe.db.get_value(UNIT, doc.unit, "running_hours"))
 
 
 def _has_limit(row, field) -> bool:
@@ -271,15 +258,9 @@ def on_submit(doc) -> None:
 	effects = {"task": task}
 
 	if task and (accepted or service.on_rejection_service):
-		task_doc = frappe.get_doc(TASK, task)
-		task_doc.status = TaskStatus.DONE
-		task_doc.completed_on = doc.inspection_date
-		task_doc.completed_by = doc.inspector
-		task_doc.notes = _("{0}: {1}").format(doc.name, _(doc.result))
-		task_doc.flags.ignore_permissions = True
-		task_doc.flags.event_recorded_by = doc.name
-		task_doc.save()
-		effects["completed_task"] = 1
+		notes = _("{0}: {1}").format(doc.name, _(doc.result))
+		if close_task(task, doc.inspection_date, doc.inspector, notes, recorded_by=doc.name):
+			effects["completed_task"] = 1
 
 	if doc.unit:
 		unit = frappe.get_doc(UNIT, doc.unit)
@@ -307,17 +288,8 @@ def on_cancel(doc) -> None:
 	service = service_for_kind(doc.inspection_kind)
 	if doc.follow_up_task:
 		cancel_tasks([doc.follow_up_task])
-	if doc.task:
-		task = frappe.get_doc(TASK, doc.task)
-		if doc.completed_task and task.status == TaskStatus.DONE:
-			task.status = task_status(getdate(task.due_from), getdate(task.due_to), getdate())
-			task.completed_on = task.completed_by = None
-			task.flags.ignore_permissions = True
-			task.save()
-			todo = frappe.qb.DocType("ToDo")
-			frappe.qb.update(todo).set(todo.status, "Open").where(todo.reference_type == TASK).where(
-				todo.reference_name == task.name
-			).where(todo.status == "Closed").run()
+	if doc.task and doc.completed_task:
+		reopen_task(doc.task)
 	if doc.unit:
 		unit = frappe.get_doc(UNIT, doc.unit)
 		event_field = EVENT_FIELDS.get(service.sets_event)

@@ -5,9 +5,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, getdate
 
-from genset_service.planning import TaskStatus, task_status
-from genset_service.planning.inspection import InspectionError, check_running_hours
-from genset_service.scheduling.common import TASK, UNIT, settings
+from genset_service.scheduling.common import UNIT, ensure_hours_forward, live_unit, require_signoff, settings
+from genset_service.scheduling.tasks import close_task, reopen_task
+from genset_service.scheduling.unit import record_running_hours
 
 REQUEST = "Genset Service Request"
 
@@ -27,16 +27,7 @@ def validate(doc) -> None:
 				title=_("Invalid Part"),
 			)
 		row.warehouse = row.warehouse or settings().parts_warehouse
-	unit = frappe.db.get_value(
-		UNIT,
-		doc.unit,
-		["customer", "company", "serial_no", "status", "warranty_status", "running_hours"],
-		as_dict=True,
-	)
-	if not unit or unit.status == "Cancelled":
-		frappe.throw(
-			_("Genset Unit {0} is unknown or cancelled.").format(doc.unit), title=_("Invalid Genset")
-		)
+	unit = live_unit(doc.unit, ["customer", "company", "serial_no", "warranty_status", "running_hours"])
 	doc.customer, doc.company, doc.serial_no = unit.customer, unit.company, unit.serial_no
 	if doc.docstatus == 0:
 		doc.in_warranty = 1 if unit.warranty_status in ("In Warranty", "Extended") else 0
@@ -56,22 +47,11 @@ def validate(doc) -> None:
 		doc.service_type = doc.service_type or request.service_type
 		doc.task = doc.task or request.task
 	if doc.running_hours and doc.docstatus == 0:
-		try:
-			check_running_hours(flt(doc.running_hours), flt(unit.running_hours))
-		except InspectionError:
-			frappe.throw(
-				_(
-					"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
-				).format(frappe.bold(doc.running_hours), frappe.bold(unit.running_hours)),
-				title=_("Invalid Running Hours"),
-			)
+		ensure_hours_forward(doc.running_hours, unit.running_hours)
 
 
 def before_submit(doc) -> None:
-	if not ((doc.customer_signatory or "").strip() and doc.customer_signature):
-		frappe.throw(
-			_("The customer's sign-off (name and signature) is required."), title=_("Sign-off Required")
-		)
+	require_signoff(doc)
 	for row in doc.parts:
 		if not row.warehouse:
 			frappe.throw(
@@ -90,13 +70,10 @@ def on_submit(doc) -> None:
 		if chargeable:
 			values["quotation"] = _charge_parts(doc, chargeable)
 	if doc.running_hours:
-		unit = frappe.get_doc(UNIT, doc.unit)
-		values["previous_running_hours"] = unit.running_hours
-		values["previous_running_hours_date"] = unit.running_hours_date
-		unit.running_hours = doc.running_hours
-		unit.running_hours_date = getdate(doc.end_time)
-		unit.flags.ignore_permissions = True
-		unit.save()
+		values["previous_running_hours"], values["previous_running_hours_date"] = frappe.db.get_value(
+			UNIT, doc.unit, ["running_hours", "running_hours_date"]
+		)
+		record_running_hours(doc.unit, doc.running_hours, doc.end_time)
 	if doc.service_request:
 		request = frappe.get_doc(REQUEST, doc.service_request)
 		if request.status not in ("Resolved", "Closed"):
@@ -105,13 +82,7 @@ def on_submit(doc) -> None:
 			request.flags.ignore_permissions = True
 			request.save()  # stops the SLA clock and completes the request's task
 	elif doc.task:
-		task = frappe.get_doc(TASK, doc.task)
-		if task.status in TaskStatus.OPEN:
-			task.status = TaskStatus.DONE
-			task.completed_on = getdate(doc.end_time)
-			task.completed_by = doc.engineer
-			task.flags.ignore_permissions = True
-			task.save()
+		close_task(doc.task, doc.end_time, doc.engineer)
 	doc.db_set(values)
 
 
@@ -184,9 +155,4 @@ def on_cancel(doc) -> None:
 			request.flags.ignore_permissions = True
 			request.save()
 	if doc.task:
-		task = frappe.get_doc(TASK, doc.task)
-		if task.status == TaskStatus.DONE:
-			task.status = task_status(getdate(task.due_from), getdate(task.due_to), getdate())
-			task.completed_on = task.completed_by = None
-			task.flags.ignore_permissions = True
-			task.save()
+		reopen_task(doc.task)

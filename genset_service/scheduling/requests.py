@@ -9,7 +9,7 @@ from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, time_
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
-from genset_service.scheduling.tasks import cancel_tasks, close_todos, open_service_task
+from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task
 
 REQUEST = "Genset Service Request"
 SLA = "Service Level Agreement"
@@ -108,15 +108,9 @@ def on_update(doc) -> None:
 	if not doc.task or not doc.has_value_changed("status"):
 		return
 	if doc.status in DONE:
-		task = frappe.get_doc(TASK, doc.task)
-		if task.status not in ("Done", "Cancelled"):
-			task.status = "Done"
-			task.completed_on = getdate()
-			task.flags.ignore_permissions = True
-			task.save()
+		close_task(doc.task, getdate(), frappe.session.user)
 	elif doc.status == "Cancelled":
-		cancel_tasks([doc.task])
-		close_todos([doc.task], "Cancelled")
+		cancel_tasks([doc.task])  # closes its ToDo too
 
 
 # ------------------------------------------------------------------ escalation

@@ -1,5 +1,6 @@
 """Writing the plan: tasks, their assignees (ToDo) and their cancellation, in bulk."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -7,10 +8,11 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count
-from frappe.utils import getdate, nowdate
+from frappe.utils import add_days, cint, flt, getdate, nowdate
 
 from genset_service.planning import (
 	Changes,
+	Event,
 	ExistingTask,
 	Occurrence,
 	TaskStatus,
@@ -18,6 +20,7 @@ from genset_service.planning import (
 	task_status,
 )
 from genset_service.scheduling.common import (
+	SERVICE_TYPE,
 	TASK,
 	bulk_insert,
 	bulk_update,
@@ -244,13 +247,6 @@ def open_service_task(
 	"""One task of a service for a document that needs it now (a service request, a rejected
 	inspection's follow-up, a low survey's call back): due within the service's response time, or
 	its window's last day, assigned like planned tasks."""
-	import math
-
-	from frappe.utils import add_days, cint, flt
-
-	from genset_service.planning import Event
-	from genset_service.scheduling.common import SERVICE_TYPE
-
 	service = frappe.db.get_value(
 		SERVICE_TYPE, service_type, ["responsible_role", "response_sla_hours", "offset_to_days"], as_dict=True
 	)
@@ -290,3 +286,41 @@ def open_service_task(
 		),
 	)
 	return name
+
+
+def close_task(
+	name: str, completed_on, completed_by: str, notes: str | None = None, recorded_by=None
+) -> bool:
+	"""Mark an open task Done on behalf of the document that performed it (a visit, a report, an
+	inspection). ``recorded_by`` names a document that records the life event itself. Returns whether
+	the task was open."""
+	task = frappe.get_doc(TASK, name)
+	if task.status not in TaskStatus.OPEN:
+		return False
+	task.status = TaskStatus.DONE
+	task.completed_on = getdate(completed_on)
+	task.completed_by = completed_by
+	if notes:
+		task.notes = notes
+	task.flags.ignore_permissions = True
+	task.flags.event_recorded_by = recorded_by
+	task.save()
+	return True
+
+
+def reopen_task(name: str) -> None:
+	"""Undo close_task when the document that performed it is cancelled: the task is open again
+	(its status follows its dates) and so is its ToDo."""
+	task = frappe.get_doc(TASK, name)
+	if task.status != TaskStatus.DONE:
+		return
+	task.status = TaskStatus.PLANNED  # the controller sets Planned, Due or Overdue from the dates
+	task.flags.ignore_permissions = True
+	task.save()
+
+
+def reopen_todos(task_names: list[str]) -> None:
+	todo = frappe.qb.DocType("ToDo")
+	frappe.qb.update(todo).set(todo.status, "Open").where(todo.reference_type == TASK).where(
+		todo.reference_name.isin(task_names)
+	).where(todo.status == "Closed").run()

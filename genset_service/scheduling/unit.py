@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
 from genset_service.planning import TermsError, UnitEvents, UnitPlan, plan_unit, reconcile
-from genset_service.scheduling.common import UNIT, get_rules, settings, terms_of, throw
+from genset_service.scheduling.common import UNIT, ensure_hours_forward, get_rules, settings, terms_of, throw
 from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
 from genset_service.scheduling.tasks import TaskContext, apply_changes, existing_tasks
 from genset_service.scheduling.warranty import extension_totals
@@ -119,8 +119,6 @@ def replan_units(units: list[str] | None = None) -> int:
 def record_running_hours(unit_name: str, hours: float, day):
 	"""A new hour-meter reading on a unit: never lower than the last, never older, never in the future.
 	Saving the unit re-plans hours-based maintenance and the warranty's hours cap."""
-	from genset_service.planning.inspection import InspectionError, check_running_hours
-
 	unit = frappe.get_doc(UNIT, unit_name)
 	day = getdate(day)
 	if day > getdate(nowdate()):
@@ -129,15 +127,7 @@ def record_running_hours(unit_name: str, hours: float, day):
 		frappe.throw(
 			_("A newer reading exists (from {0}).").format(frappe.format(unit.running_hours_date, "Date"))
 		)
-	try:
-		check_running_hours(flt(hours), flt(unit.running_hours))
-	except InspectionError:
-		frappe.throw(
-			_(
-				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
-			).format(frappe.bold(hours), frappe.bold(unit.running_hours)),
-			title=_("Invalid Running Hours"),
-		)
+	ensure_hours_forward(hours, unit.running_hours)
 	unit.running_hours = hours
 	unit.running_hours_date = day
 	unit.flags.ignore_permissions = True

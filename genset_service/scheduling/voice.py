@@ -5,9 +5,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_url, getdate, nowdate
 
-from genset_service.planning import TaskStatus, task_status
-from genset_service.scheduling.common import TASK, UNIT, settings
-from genset_service.scheduling.tasks import open_service_task
+from genset_service.planning import TaskStatus
+from genset_service.scheduling.common import TASK, live_unit, settings
+from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
 
 SURVEY = "Genset Satisfaction Survey"
 SURVEY_SERVICE = "Satisfaction Survey"
@@ -18,12 +18,7 @@ MAX_SUGGESTIONS = 5000
 
 # ------------------------------------------------------------------ visits that complete a task
 def validate_visit(doc, service_type: str) -> None:
-	unit = frappe.db.get_value(UNIT, doc.unit, ["customer", "status"], as_dict=True)
-	if not unit or unit.status == "Cancelled":
-		frappe.throw(
-			_("Genset Unit {0} is unknown or cancelled.").format(doc.unit), title=_("Invalid Genset")
-		)
-	doc.customer = unit.customer
+	doc.customer = live_unit(doc.unit, ["customer"]).customer
 	if doc.task:
 		task = frappe.db.get_value(TASK, doc.task, ["service_type", "unit"], as_dict=True)
 		if task.service_type != service_type or task.unit != doc.unit:
@@ -33,48 +28,23 @@ def validate_visit(doc, service_type: str) -> None:
 			)
 
 
-def require_signoff(doc) -> None:
-	if not ((doc.customer_signatory or "").strip() and doc.customer_signature):
-		frappe.throw(
-			_("The customer's sign-off (name and signature) is required."), title=_("Sign-off Required")
-		)
-
-
 def complete_visit_task(doc, service_type: str, day, by: str) -> None:
 	"""Complete the visit's task: the one named, or the unit's earliest open one of that service."""
-	name = doc.task or next(
-		iter(
-			frappe.get_all(
-				TASK,
-				filters={"unit": doc.unit, "service_type": service_type, "status": ("in", TaskStatus.OPEN)},
-				pluck="name",
-				order_by="due_from asc",
-				limit=1,
-			)
-		),
-		None,
+	name = doc.task or frappe.db.get_value(
+		TASK,
+		{"unit": doc.unit, "service_type": service_type, "status": ("in", TaskStatus.OPEN)},
+		"name",
+		order_by="due_from asc",
 	)
 	if not name:
 		return
-	task = frappe.get_doc(TASK, name)
-	if task.status in TaskStatus.OPEN:
-		task.status = TaskStatus.DONE
-		task.completed_on = day
-		task.completed_by = by
-		task.flags.ignore_permissions = True
-		task.save()
+	close_task(name, day, by)
 	doc.db_set("task", name)
 
 
 def reopen_visit_task(doc) -> None:
-	if not doc.task:
-		return
-	task = frappe.get_doc(TASK, doc.task)
-	if task.status == TaskStatus.DONE:
-		task.status = task_status(getdate(task.due_from), getdate(task.due_to), getdate())
-		task.completed_on = task.completed_by = None
-		task.flags.ignore_permissions = True
-		task.save()
+	if doc.task:
+		reopen_task(doc.task)
 
 
 # ------------------------------------------------------------------ surveys

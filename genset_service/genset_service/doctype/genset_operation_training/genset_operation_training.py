@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from genset_service.scheduling import voice
+from genset_service.scheduling.common import require_signoff
 
 SERVICE = "Operation Training"
 
@@ -17,7 +18,7 @@ class GensetOperationTraining(Document):
 			frappe.throw(_("List who attended the training."), title=_("Attendees Required"))
 
 	def before_submit(self):
-		voice.require_signoff(self)
+		require_signoff(self)
 
 	def on_submit(self):
 		voice.complete_visit_task(self, SERVICE, self.training_date, self.trainer)

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
 from genset_service.planning import TaskStatus, task_status
-from genset_service.scheduling.tasks import close_todos
+from genset_service.scheduling.tasks import close_todos, reopen_todos
 
 
 class GensetServiceTask(Document):
@@ -52,6 +52,9 @@ class GensetServiceTask(Document):
 	def on_update(self):
 		if self.status in TaskStatus.CLOSED and self.has_value_changed("status"):
 			close_todos([self.name], "Closed" if self.status == TaskStatus.DONE else "Cancelled")
+		before = self.get_doc_before_save()
+		if self.status in TaskStatus.OPEN and before and before.status == TaskStatus.DONE:
+			reopen_todos([self.name])
 		if (
 			self.status == TaskStatus.DONE
 			and self.has_value_changed("status")
