@@ -99,6 +99,16 @@ def genset_items(item_codes: Iterable[str]) -> dict[str, dict]:
 	return {row.name: row for row in rows}
 
 
+def genset_items_of(doc) -> dict[str, dict]:
+	"""genset_items of an order's or delivery's lines, read once per request: validate, the
+	pre-shipment gate and submit of the same document share it."""
+	codes = tuple(sorted({row.item_code for row in doc.items if row.item_code}))
+	cached = doc.flags.genset_items
+	if not cached or cached[0] != codes:
+		doc.flags.genset_items = cached = (codes, genset_items(codes))
+	return cached[1]
+
+
 def item_terms(item: dict) -> dict:
 	return {name: item.get(terms_fieldname(name)) for name in TERM_NAMES}
 

@@ -14,7 +14,7 @@ from genset_service.scheduling.common import (
 	UNIT,
 	bulk_insert,
 	bulk_update,
-	genset_items,
+	genset_items_of,
 	get_rules,
 	item_terms,
 	reserve_names,
@@ -31,7 +31,7 @@ UNIT_SERIES = "GU-.YYYY.-.#####"
 
 
 def _genset_rows(doc) -> tuple[list, dict]:
-	items = genset_items(row.item_code for row in doc.items)
+	items = genset_items_of(doc)
 	return [row for row in doc.items if row.item_code in items], items
 
 

@@ -8,7 +8,7 @@ from genset_service.planning import Terms, TermsError, plan_order, resolve_terms
 from genset_service.scheduling.common import (
 	CONTRACT,
 	TERM_NAMES,
-	genset_items,
+	genset_items_of,
 	get_rules,
 	item_terms,
 	line_overrides,
@@ -19,7 +19,7 @@ from genset_service.scheduling.tasks import TaskContext, cancel_open_tasks, inse
 
 def genset_lines(doc) -> list[tuple[object, dict, Terms]]:
 	"""(row, item, resolved terms) of each genset line; refuses bad terms naming row and field."""
-	items = genset_items(row.item_code for row in doc.items)
+	items = genset_items_of(doc)
 	lines = []
 	for row in doc.items:
 		item = items.get(row.item_code)

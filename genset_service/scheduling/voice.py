@@ -72,11 +72,19 @@ def send_due_surveys() -> list[str]:
 			fields=["contract", "occurrence"],
 		)
 	}
+	emails = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ("in", list({t.customer for t in rounds.values()}))},
+			fields=["name", "email_id"],
+			as_list=True,
+		)
+	)
 	made = []
 	for (contract, occurrence), task in rounds.items():
 		if (contract, occurrence) in sent:
 			continue
-		email = frappe.db.get_value("Customer", task.customer, "email_id")
+		email = emails.get(task.customer)
 		survey = frappe.get_doc(
 			{
 				"doctype": SURVEY,
