@@ -3,7 +3,7 @@
 from collections import Counter
 
 import frappe
-from frappe.utils import add_days, add_months, getdate, nowdate
+from frappe.utils import add_days, add_months, getdate
 
 from genset_service.planning import TaskStatus, plan_unit
 from genset_service.scheduling.common import CONTRACT, TASK, UNIT, get_rules, terms_of
@@ -14,7 +14,6 @@ from genset_service.tests.utils import (
 	make_delivery_note,
 	make_genset_item,
 	make_sales_order,
-	make_service_team,
 	receive_serials,
 )
 
@@ -65,10 +64,7 @@ class TestAfterSalesPlan(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
 		cls.cable = make_genset_item("_Test Genset Cable", genset=False)
-		cls.today = getdate(nowdate())
 
 	def test_order_and_delivery_of_two_gensets_plan_everything(self):
 		delivery_date = add_days(self.today, 20)

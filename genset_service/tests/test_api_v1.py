@@ -14,7 +14,6 @@ from genset_service.tests.utils import (
 	make_genset_item,
 	make_portal_user,
 	make_sales_order,
-	make_service_team,
 	receive_serials,
 )
 
@@ -25,9 +24,7 @@ class TestApiV1(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		make_service_team()
 		cls.genset = make_genset_item("_Test Genset 500 kVA", serial=True)
-		cls.today = getdate()
 
 	def setUp(self):
 		super().setUp()

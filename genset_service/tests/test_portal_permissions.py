@@ -11,11 +11,9 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_customer,
 	make_delivery_note,
-	make_genset_item,
 	make_inspection,
 	make_portal_user,
 	make_sales_order,
-	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
@@ -23,12 +21,6 @@ REQUEST = "Genset Service Request"
 
 
 class TestPortalPermissions(GensetTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_service_team()
-		cls.genset = make_genset_item()
-
 	def setUp(self):
 		super().setUp()
 		self.records = {}

@@ -256,6 +256,14 @@ class GensetTestCase(FrappeTestCase):
 
 	gate = "Off"
 
+	@classmethod
+	def setUpClass(cls):
+		"""Every test class has the service team (one user per role), the default genset item and today."""
+		super().setUpClass()
+		cls.team = make_service_team()
+		cls.genset = make_genset_item()
+		cls.today = getdate(nowdate())
+
 	def setUp(self):
 		super().setUp()
 		frappe.set_user("Administrator")

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_days, add_months, getdate, nowdate
+from frappe.utils import add_days, add_months, getdate
 
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
@@ -12,10 +12,8 @@ from genset_service.tests.utils import (
 	inspect_order,
 	make_customer,
 	make_delivery_note,
-	make_genset_item,
 	make_inspection,
 	make_sales_order,
-	make_service_team,
 	make_user,
 	set_gate,
 )
@@ -30,13 +28,6 @@ def unit_task(unit, service_type, seq=1):
 
 class TestGensetInspection(GensetTestCase):
 	gate = "Stop"
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
-		cls.today = getdate(nowdate())
 
 	def delivered_unit(self):
 		order = make_sales_order([{"item_code": self.genset, "qty": 1}])

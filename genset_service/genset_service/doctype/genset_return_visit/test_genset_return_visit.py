@@ -10,8 +10,6 @@ from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_delivered_unit,
-	make_genset_item,
-	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
@@ -19,12 +17,6 @@ VISIT = "Genset Return Visit"
 
 
 class TestGensetReturnVisit(GensetTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
-
 	def setUp(self):
 		super().setUp()
 		self.unit = make_delivered_unit(self.genset, commissioned=getdate())

@@ -12,9 +12,7 @@ from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_delivery_note,
-	make_genset_item,
 	make_sales_order,
-	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
@@ -22,12 +20,6 @@ SURVEY = "Genset Satisfaction Survey"
 
 
 class TestGensetSatisfactionSurvey(GensetTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
-
 	def setUp(self):
 		super().setUp()
 		from genset_service.genset_service.doctype.genset_warranty_extension.test_genset_warranty_extension import (

@@ -23,7 +23,6 @@ class TestGensetServiceContract(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.genset = make_genset_item()
 		cls.big = make_genset_item("_Test Genset 1000 kVA", warranty_months=24, contract_months=36)
 
 	def test_one_contract_covers_every_genset_line(self):

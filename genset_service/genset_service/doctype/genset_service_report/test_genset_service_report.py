@@ -10,7 +10,6 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_delivered_unit,
 	make_genset_item,
-	make_service_team,
 	warehouse,
 )
 
@@ -23,8 +22,6 @@ class TestGensetServiceReport(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
 		cls.oil_filter = make_genset_item("_Test Genset Oil Filter", genset=False)
 
 	def setUp(self):

@@ -11,9 +11,7 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_customer,
 	make_delivered_unit,
-	make_genset_item,
 	make_service_item,
-	make_service_team,
 	make_user,
 )
 
@@ -29,9 +27,7 @@ class TestGensetServiceRequest(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.team = make_service_team()
 		cls.manager = make_user("gs-service-manager@example.com", ["Service Manager"])
-		cls.genset = make_genset_item()
 
 	def setUp(self):
 		super().setUp()

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, getdate
 
 from genset_service.api.plan import complete_task, get_service_history, log_consultation
 from genset_service.planning import TaskStatus
@@ -13,9 +13,7 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_customer,
 	make_delivery_note,
-	make_genset_item,
 	make_sales_order,
-	make_service_team,
 	make_user,
 )
 
@@ -23,13 +21,6 @@ test_ignore = TEST_IGNORE
 
 
 class TestGensetServiceTask(GensetTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
-		cls.today = getdate(nowdate())
-
 	def unit_task(self, unit, service_type):
 		return frappe.get_doc(TASK, {"unit": unit, "service_type": service_type})
 

@@ -11,9 +11,7 @@ from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
 	make_delivery_note,
-	make_genset_item,
 	make_sales_order,
-	make_service_team,
 	make_user,
 )
 
@@ -29,12 +27,6 @@ def task(unit, service_type, seq=1):
 
 
 class TestGensetUnit(GensetTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.team = make_service_team()
-		cls.genset = make_genset_item()
-
 	def setUp(self):
 		super().setUp()
 		order = make_sales_order([{"item_code": self.genset, "qty": 1}])

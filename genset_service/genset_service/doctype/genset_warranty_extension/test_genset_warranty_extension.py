@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_days, add_months, getdate, nowdate
+from frappe.utils import add_days, add_months, getdate
 
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.tests.utils import (
@@ -13,7 +13,6 @@ from genset_service.tests.utils import (
 	make_genset_item,
 	make_inspection,
 	make_service_item,
-	make_service_team,
 )
 
 test_ignore = TEST_IGNORE
@@ -44,12 +43,10 @@ class TestGensetWarrantyExtension(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		make_service_team()
 		cls.genset = make_genset_item(
 			"_Test Genset 250 kVA", warranty_months=12, contract_months=12, warranty_hours=1500
 		)
 		cls.service_item = make_service_item("_Test Genset Warranty Extension", 900)
-		cls.today = getdate(nowdate())
 
 	def commissioned_unit(self, commissioned=None):
 		return make_delivered_unit(self.genset, commissioned=commissioned or self.today)
