@@ -193,11 +193,19 @@ def require_signoff(doc) -> None:
 		)
 
 
-def live_unit(name: str, fields: list[str]) -> frappe._dict:
-	"""A genset unit's values, refusing an unknown or cancelled one."""
-	unit = frappe.db.get_value(UNIT, name, ["status", *fields], as_dict=True) if name else None
+def live_unit(name: str, fields: list[str], customer: str | None = None) -> frappe._dict:
+	"""A genset unit's values, refusing an unknown or cancelled one, or one of another customer than
+	``customer`` (when given)."""
+	unit = frappe.db.get_value(UNIT, name, ["status", "customer", *fields], as_dict=True) if name else None
 	if not unit or unit.status == "Cancelled":
 		frappe.throw(_("Genset Unit {0} is unknown or cancelled.").format(name), title=_("Invalid Genset"))
+	if customer and customer != unit.customer:
+		frappe.throw(
+			_("Genset Unit {0} belongs to customer {1}, not {2}.").format(
+				name, frappe.bold(unit.customer), frappe.bold(customer)
+			),
+			title=_("Wrong Customer"),
+		)
 	return unit
 
 

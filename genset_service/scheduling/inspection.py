@@ -15,7 +15,14 @@ from genset_service.planning.inspection import (
 	evaluate,
 	is_accepted,
 )
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, ensure_hours_forward, settings
+from genset_service.scheduling.common import (
+	SERVICE_TYPE,
+	TASK,
+	UNIT,
+	ensure_hours_forward,
+	live_unit,
+	settings,
+)
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task, reopen_task
 
 INSPECTION = "Genset Inspection"
@@ -134,21 +141,9 @@ def _has_limit(row, field) -> bool:
 
 def _fill_genset(doc) -> None:
 	if doc.unit:
-		unit = frappe.db.get_value(
-			UNIT,
-			doc.unit,
-			["customer", "company", "item_code", "serial_no", "sales_order", "so_detail", "status"],
-			as_dict=True,
+		unit = live_unit(
+			doc.unit, ["company", "item_code", "serial_no", "sales_order", "so_detail"], doc.customer
 		)
-		if unit.status == "Cancelled":
-			frappe.throw(_("Genset Unit {0} is cancelled.").format(doc.unit), title=_("Cancelled Genset"))
-		if doc.customer and doc.customer != unit.customer:
-			frappe.throw(
-				_("Genset Unit {0} belongs to customer {1}, not {2}.").format(
-					doc.unit, frappe.bold(unit.customer), frappe.bold(doc.customer)
-				),
-				title=_("Wrong Customer"),
-			)
 		for field in ("customer", "company", "item_code", "serial_no", "sales_order", "so_detail"):
 			doc.set(field, unit.get(field) or doc.get(field))
 		return

@@ -8,7 +8,7 @@ from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, time_
 
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
+from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, settings
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task
 
 REQUEST = "Genset Service Request"
@@ -34,23 +34,9 @@ def validate(doc) -> None:
 			title=_("Invalid Service"),
 		)
 	if doc.unit:
-		unit = frappe.db.get_value(
-			UNIT,
-			doc.unit,
-			["customer", "company", "item_code", "serial_no", "contract", "status", "warranty_status"],
-			as_dict=True,
+		unit = live_unit(
+			doc.unit, ["company", "item_code", "serial_no", "contract", "warranty_status"], doc.customer
 		)
-		if not unit:
-			frappe.throw(_("Unknown Genset Unit {0}.").format(doc.unit), title=_("Unknown Genset"))
-		if doc.customer and doc.customer != unit.customer:
-			frappe.throw(
-				_("Genset Unit {0} belongs to customer {1}, not {2}.").format(
-					doc.unit, frappe.bold(unit.customer), frappe.bold(doc.customer)
-				),
-				title=_("Wrong Customer"),
-			)
-		if unit.status == "Cancelled":
-			frappe.throw(_("Genset Unit {0} is cancelled.").format(doc.unit), title=_("Cancelled Genset"))
 		doc.customer, doc.company = unit.customer, unit.company
 		if is_portal_user() and unit.customer not in customers_of():
 			frappe.throw(_("Genset Unit {0} is not one of yours.").format(doc.unit), frappe.PermissionError)
