@@ -101,6 +101,11 @@ permission_query_conditions = {
 }
 has_permission = {doctype: "genset_service.permissions.has_permission" for doctype in _PORTAL_DOCTYPES}
 
+# frappe.client.get_count counts the app's DocTypes with the caller's permissions
+override_whitelisted_methods = {
+	"frappe.client.get_count": "genset_service.api.client.get_count",
+}
+
 # Document events
 # ---------------
 doc_events = {

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
+from genset_service.api.guard import DateString, Name, Text, checked
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
 
@@ -24,7 +25,8 @@ PLAN_FIELDS = (
 
 
 @frappe.whitelist()
-def get_unit_plan(unit: str) -> dict:
+@checked
+def get_unit_plan(unit: Name) -> dict:
 	"""A genset's milestones and every task of its plan, in due order."""
 	doc = frappe.get_doc(UNIT, unit)
 	doc.check_permission("read")
@@ -49,7 +51,8 @@ def get_unit_plan(unit: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def complete_task(task: str, completed_on: str | None = None, notes: str | None = None) -> dict:
+@checked
+def complete_task(task: Name, completed_on: DateString | None = None, notes: Text | None = None) -> dict:
 	"""Mark a planned task Done (closes its ToDo; arrival and commissioning services re-plan the unit)."""
 	doc = frappe.get_doc(TASK, task)
 	doc.check_permission("write")
@@ -69,8 +72,9 @@ def complete_task(task: str, completed_on: str | None = None, notes: str | None 
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def log_consultation(
-	reference_doctype: str, reference_name: str, notes: str, consulted_on: str | None = None
+	reference_doctype: Name, reference_name: Name, notes: Text, consulted_on: DateString | None = None
 ) -> str:
 	"""Record a pre-sales consultation (service 1) against a Lead, Opportunity or Quotation."""
 	if reference_doctype not in CONSULTATION_SOURCES:
@@ -121,7 +125,8 @@ def party_of(source) -> tuple[str | None, str | None]:
 
 
 @frappe.whitelist()
-def get_service_history(customer: str) -> list[dict]:
+@checked
+def get_service_history(customer: Name) -> list[dict]:
 	"""Every service task of a customer, including consultations logged while it was still a lead."""
 	frappe.get_doc("Customer", customer).check_permission("read")
 	leads = frappe.get_all("Customer", filters={"name": customer}, pluck="lead_name")
@@ -137,6 +142,7 @@ def get_service_history(customer: str) -> list[dict]:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def replan_open_plans() -> dict:
 	"""After a service type's rule changed: re-plan every live genset in the background."""
 	if "System Manager" not in frappe.get_roles():

@@ -4,10 +4,13 @@ Every function checks the caller's permissions through Frappe (role permissions 
 customer's own records for portal users) and answers bad input with a 4xx and a message.
 """
 
+from typing import Annotated
+
 import frappe
 from frappe import _
 from frappe.utils import date_diff, getdate, nowdate
 
+from genset_service.api.guard import DateString, Hours, Image, Length, Limit, Name, Text, checked
 from genset_service.api.plan import get_unit_plan as _unit_plan
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import TaskStatus
@@ -16,17 +19,19 @@ from genset_service.scheduling.unit import record_running_hours as record_hours
 
 REQUEST = "Genset Service Request"
 MAX_RANGE_DAYS = 366
-MAX_TEXT = 10_000
+Rating = Annotated[int, Limit(0, 10)]
 
 
 @frappe.whitelist(methods=["GET"])
-def get_unit_plan(unit: str) -> dict:
+@checked
+def get_unit_plan(unit: Name) -> dict:
 	"""A genset's milestones and every task of its plan."""
 	return _unit_plan(unit)
 
 
 @frappe.whitelist(methods=["GET"])
-def get_warranty_status(serial_no: str) -> dict:
+@checked
+def get_warranty_status(serial_no: Name) -> dict:
 	"""Warranty of the genset with this serial number."""
 	name = frappe.db.get_value(UNIT, {"serial_no": serial_no, "status": ("!=", "Cancelled")})
 	if not name:
@@ -48,7 +53,8 @@ def get_warranty_status(serial_no: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def record_running_hours(unit: str, hours: float, reading_date: str | None = None) -> dict:
+@checked
+def record_running_hours(unit: Name, hours: Hours, reading_date: DateString | None = None) -> dict:
 	"""A new hour-meter reading (never lower than the last). Re-plans hours-based maintenance and the
 	warranty's hours cap. Staff who may edit the unit, or the customer's own portal users."""
 	doc = _own_unit(unit)
@@ -64,17 +70,12 @@ def record_running_hours(unit: str, hours: float, reading_date: str | None = Non
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def open_service_request(
-	unit: str, service_type: str, description: str, priority: str | None = None, channel: str = "API"
+	unit: Name, service_type: Name, description: Text, priority: Name | None = None, channel: Name = "API"
 ) -> dict:
 	"""Open an on-demand service request (remote support, field maintenance, spare parts, upgrade,
 	emergency rescue) for a genset."""
-	if not (description or "").strip():
-		frappe.throw(_("Describe the fault or the request."), title=_("Missing Description"))
-	if len(description) > MAX_TEXT:
-		frappe.throw(
-			_("The description is too long ({0} characters, at most {1}).").format(len(description), MAX_TEXT)
-		)
 	doc = frappe.get_doc(
 		{
 			"doctype": REQUEST,
@@ -96,8 +97,9 @@ def open_service_request(
 
 
 @frappe.whitelist(methods=["GET"])
+@checked
 def get_upcoming_services(
-	from_date: str, to_date: str, unit: str | None = None, customer: str | None = None
+	from_date: DateString, to_date: DateString, unit: Name | None = None, customer: Name | None = None
 ) -> list:
 	"""Open planned services due between two dates (at most a year), earliest first."""
 	start, end = getdate(from_date), getdate(to_date)
@@ -131,15 +133,16 @@ def get_upcoming_services(
 
 
 @frappe.whitelist(methods=["POST"], allow_guest=True)
+@checked
 def answer_survey(
-	survey: str,
-	overall: int,
-	response_speed: int,
-	engineer_skill: int,
-	product_quality: int,
-	nps: int,
-	suggestions: str | None = None,
-	key: str | None = None,
+	survey: Name,
+	overall: Rating,
+	response_speed: Rating,
+	engineer_skill: Rating,
+	product_quality: Rating,
+	nps: Rating,
+	suggestions: Annotated[str, Length(5000)] | None = None,
+	key: Name | None = None,
 ) -> dict:
 	"""Answer a satisfaction survey: from the emailed link (its key), or as the customer's portal user."""
 	from genset_service.scheduling.voice import answer_survey as record
@@ -185,7 +188,8 @@ def _own_unit(unit: str):
 
 
 @frappe.whitelist(methods=["POST"])
-def request_warranty_extension(unit: str, months: int = 12) -> dict:
+@checked
+def request_warranty_extension(unit: Name, months: Annotated[int, Limit(1, 120)] = 12) -> dict:
 	"""Ask for an extended warranty: a draft Genset Warranty Extension for the sales team to quote.
 	Refused once the warranty has ended."""
 	doc = _own_unit(unit)
@@ -211,7 +215,8 @@ def request_warranty_extension(unit: str, months: int = 12) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def sign_off(doctype: str, name: str, signatory: str, signature: str) -> dict:
+@checked
+def sign_off(doctype: Name, name: Name, signatory: Name, signature: Image) -> dict:
 	"""The customer signs a visit (service report, training, arrival or commissioning inspection)
 	that the engineer left in draft; the engineer then submits it."""
 	if doctype not in SIGNABLE:
@@ -224,8 +229,6 @@ def sign_off(doctype: str, name: str, signatory: str, signature: str) -> dict:
 		frappe.throw(_("{0} is already submitted.").format(name))
 	if not (signatory or "").strip() or not (signature or "").startswith("data:image/"):
 		frappe.throw(_("Type your name and sign."), title=_("Sign-off Required"))
-	if len(signature) > 500_000:
-		frappe.throw(_("The signature image is too large."))
 	doc.customer_signatory = signatory.strip()[:140]
 	doc.customer_signature = signature
 	doc.flags.ignore_permissions = True

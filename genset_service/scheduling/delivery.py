@@ -168,6 +168,7 @@ def plan_delivery_note(doc) -> None:
 					"delivery_note": doc.name,
 					"dn_detail": row.name,
 					"unit_index": index + 1,
+					"unit_key": f"{row.name}:{index + 1}",
 					"site_address": site_address,
 					"site_address_display": site_display,
 					"delivery_date": delivery,
@@ -211,7 +212,9 @@ def cancel_delivery_note(doc) -> None:
 	)
 	if units:
 		unit = frappe.qb.DocType(UNIT)
-		frappe.qb.update(unit).set(unit.status, "Cancelled").where(unit.name.isin(units)).run()
+		frappe.qb.update(unit).set(unit.status, "Cancelled").set(unit.unit_key, None).where(
+			unit.name.isin(units)
+		).run()
 		cancel_open_tasks({"unit": ("in", units)})
 	cancel_contracts({"delivery_note": doc.name})
 	refresh_contract_end(

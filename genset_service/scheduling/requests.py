@@ -12,6 +12,7 @@ from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, sett
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task
 
 REQUEST = "Genset Service Request"
+NOTICE = "Genset Escalation Notice"
 SLA = "Service Level Agreement"
 HOLIDAY_LIST = "Genset Service 7x24"
 OPEN = ("Open", "In Progress", "On Hold")
@@ -121,8 +122,11 @@ def escalate(now=None) -> dict:
 			as_list=True,
 		)
 	)
-	managers = None
 	done = {"At Risk": [], "Breached": []}
+	if not rows:
+		return done
+	managers = users_with_role(settings().escalation_role)
+	enabled = set(live_users([*assignees.values(), *managers]))
 	for row in rows:
 		response_by = get_datetime(row.response_by)
 		allowed = time_diff_in_seconds(response_by, get_datetime(row.opening_date))
@@ -135,18 +139,53 @@ def escalate(now=None) -> dict:
 			level = "At Risk"
 		if not level or level == row.escalation:
 			continue
-		users = [assignees.get(row.task)] if assignees.get(row.task) else []
-		if level == "Breached":
-			if managers is None:
-				managers = users_with_role(settings().escalation_role)
-			users += managers
+		users = [assignees.get(row.task), *(managers if level == "Breached" else [])]
+		if record_escalation(row, level, sorted({u for u in users if u in enabled}), now):
+			done[level].append(row.name)
+	return done
+
+
+def record_escalation(row, level: str, users: list[str], now) -> bool:
+	"""Take the request's notice for this level (a unique key: a second worker running the same job
+	finds it taken and notifies nobody), mark the request and notify. A failure is logged and leaves
+	the other requests to go on."""
+	savepoint = "genset_escalation"
+	frappe.db.savepoint(savepoint)
+	try:
+		notice = frappe.get_doc(
+			{
+				"doctype": NOTICE,
+				"request": row.name,
+				"clock": "Response",
+				"level": level,
+				"notified_on": now,
+				"notified_users": "\n".join(users),
+			}
+		)
+		notice.insert(ignore_permissions=True)
 		values = {"escalation": level}
 		if level == "Breached":
 			values["agreement_status"] = "Failed"
 		frappe.db.set_value(REQUEST, row.name, values, update_modified=False)
 		notify(row, level, users)
-		done[level].append(row.name)
-	return done
+		return True
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		frappe.db.rollback(save_point=savepoint)  # another run took this notice
+		return False
+	except Exception:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(f"Genset escalation of {row.name} ({level})", reference_doctype=REQUEST)
+		return False
+
+
+def live_users(users: list[str]) -> list[str]:
+	"""The enabled users among these (an assignee may have been deleted or disabled since)."""
+	users = sorted({user for user in users if user})
+	if not users:
+		return []
+	return frappe.get_all(
+		"User", filters={"name": ("in", users), "enabled": 1}, pluck="name", order_by="name"
+	)
 
 
 def users_with_role(role: str | None) -> list[str]:

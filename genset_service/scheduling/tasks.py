@@ -243,13 +243,20 @@ def close_todos(task_names: list[str], status: str = "Closed") -> None:
 
 def open_service_task(
 	service_type: str, source, start, unit: str | None = None, contract: str | None = None
-) -> str:
+) -> str | None:
 	"""One task of a service for a document that needs it now (a service request, a rejected
 	inspection's follow-up, a low survey's call back): due within the service's response time, or
 	its window's last day, assigned like planned tasks."""
 	service = frappe.db.get_value(
-		SERVICE_TYPE, service_type, ["responsible_role", "response_sla_hours", "offset_to_days"], as_dict=True
+		SERVICE_TYPE,
+		service_type,
+		["responsible_role", "response_sla_hours", "offset_to_days", "enabled"],
+		as_dict=True,
 	)
+	if not service or not service.enabled:
+		# a service switched off (or removed) opens no task; the source says why
+		source.add_comment("Info", _("No {0} task opened: that service is disabled.").format(_(service_type)))
+		return None
 	start = getdate(start)
 	days = math.ceil(flt(service.response_sla_hours) / 24) or cint(service.offset_to_days)
 	unit_values = (

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import flt, get_url, getdate, nowdate
 
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import TASK, live_unit, settings
+from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, settings
 from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
 
 SURVEY = "Genset Satisfaction Survey"
@@ -50,7 +50,10 @@ def reopen_visit_task(doc) -> None:
 # ------------------------------------------------------------------ surveys
 def send_due_surveys() -> list[str]:
 	"""Daily: one survey per contract and survey round whose task is due, emailed to the customer with
-	a link to answer it. The round's tasks of every genset of the contract share that survey."""
+	a link to answer it. The round's tasks of every genset of the contract share that survey. Nothing
+	is sent while the Satisfaction Survey service is disabled."""
+	if not frappe.db.get_value(SERVICE_TYPE, SURVEY_SERVICE, "enabled"):
+		return []
 	tasks = frappe.get_all(
 		TASK,
 		filters={
@@ -82,14 +85,23 @@ def send_due_surveys() -> list[str]:
 	)
 	made = []
 	for (contract, occurrence), task in rounds.items():
-		if (contract, occurrence) in sent:
-			continue
-		email = emails.get(task.customer)
+		if (contract, occurrence) not in sent and (name := make_survey(task, emails.get(task.customer))):
+			made.append(name)
+	return made
+
+
+def make_survey(task, email: str | None) -> str | None:
+	"""The round's survey, inserted only if absent (``survey_key`` is unique: a second run of the job
+	at the same moment finds it taken and sends nothing), then emailed when it can be. A survey that
+	cannot be emailed is still made (the portal shows it); what fails is logged, never raised."""
+	savepoint = "genset_survey"
+	frappe.db.savepoint(savepoint)
+	try:
 		survey = frappe.get_doc(
 			{
 				"doctype": SURVEY,
-				"contract": contract,
-				"occurrence": occurrence,
+				"contract": task.contract,
+				"occurrence": task.occurrence,
 				"customer": task.customer,
 				"sent_on": nowdate(),
 				"sent_to": email,
@@ -97,21 +109,41 @@ def send_due_surveys() -> list[str]:
 			}
 		)
 		survey.insert(ignore_permissions=True)
-		if email:
-			frappe.sendmail(
-				recipients=[email],
-				subject=_("How are we doing? Your generator service survey"),
-				message=_(
-					"Dear {0},<br><br>Please tell us how your generator sets and our service are doing: "
-					"<a href='{1}'>answer the two-minute survey</a>.<br><br>Thank you."
-				).format(
-					frappe.utils.escape_html(survey.customer_name or task.customer), survey_link(survey)
-				),
-				reference_doctype=SURVEY,
-				reference_name=survey.name,
-			)
-		made.append(survey.name)
-	return made
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		frappe.db.rollback(save_point=savepoint)  # another run made this round's survey
+		return None
+	except Exception:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(
+			f"Genset survey for {task.contract} round {task.occurrence}", reference_doctype=SURVEY
+		)
+		return None
+	if email:
+		email_survey(survey, email)
+	else:
+		survey.add_comment("Info", _("Not emailed: customer {0} has no email address.").format(task.customer))
+	return survey.name
+
+
+def email_survey(survey, email: str) -> None:
+	savepoint = "genset_survey_email"
+	frappe.db.savepoint(savepoint)
+	try:
+		frappe.sendmail(
+			recipients=[email],
+			subject=_("How are we doing? Your generator service survey"),
+			message=_(
+				"Dear {0},<br><br>Please tell us how your generator sets and our service are doing: "
+				"<a href='{1}'>answer the two-minute survey</a>.<br><br>Thank you."
+			).format(frappe.utils.escape_html(survey.customer_name or survey.customer), survey_link(survey)),
+			reference_doctype=SURVEY,
+			reference_name=survey.name,
+		)
+	except Exception:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(f"Genset survey {survey.name} not emailed", reference_doctype=SURVEY)
+		survey.db_set("sent_to", None)
+		survey.add_comment("Info", _("Not emailed to {0}: see the Error Log.").format(email))
 
 
 def survey_link(survey) -> str:

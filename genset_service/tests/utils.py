@@ -38,37 +38,38 @@ SERVICE_ROLES = (
 
 
 def before_tests():
-	"""Make a company (the setup wizard) so that orders and deliveries can be posted."""
-	frappe.clear_cache()
-	if not frappe.db.a_row_exists("Company"):
-		from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+	"""ERPNext's own test set-up first (its setup wizard, defaults and roles, exactly as ERPNext's suites
+	expect them), then what the app adds: its company inserted directly (no second wizard), fiscal years
+	and the app's default records."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
-		year = getdate().year
-		setup_complete(
-			{
-				"currency": "INR",
-				"full_name": "Test User",
-				"company_name": TEST_COMPANY,
-				"timezone": "Asia/Kolkata",
-				"company_abbr": "_TGC",
-				"industry": "Manufacturing",
-				"country": "India",
-				"fy_start_date": f"{year}-01-01",
-				"fy_end_date": f"{year}-12-31",
-				"language": "english",
-				"company_tagline": "Testing",
-				"email": "test@example.com",
-				"password": "test",
-				"chart_of_accounts": "Standard",
-			}
-		)
+	erpnext_before_tests()
+	ensure_test_company()
 	for year in (getdate().year, getdate().year + 1):
 		ensure_fiscal_year(year)
-	from erpnext.setup.utils import enable_all_roles_and_domains
-
-	enable_all_roles_and_domains()
 	install_default_records()
 	frappe.db.commit()
+
+
+def ensure_test_company() -> None:
+	"""The app's test company, in the currency and country of the site's first company so that its
+	price lists and exchange rates are those of ERPNext's own test set-up."""
+	if frappe.db.exists("Company", TEST_COMPANY):
+		return
+	first = frappe.get_all(
+		"Company", fields=["default_currency", "country"], order_by="creation asc", limit=1
+	)[0]
+	frappe.get_doc(
+		{
+			"doctype": "Company",
+			"company_name": TEST_COMPANY,
+			"abbr": "_TGC",
+			"default_currency": first.default_currency,
+			"country": first.country,
+			"create_chart_of_accounts_based_on": "Standard Template",
+			"chart_of_accounts": "Standard",
+		}
+	).insert(ignore_permissions=True)
 
 
 def ensure_fiscal_year(year: int) -> None:

@@ -5,4 +5,12 @@ from frappe.model.document import Document
 
 
 class GensetSatisfactionSurvey(Document):
-	pass
+	def validate(self):
+		self.survey_key = survey_key(self)
+
+
+def survey_key(survey) -> str | None:
+	"""One live survey per contract and round: a unique key, cleared when the survey is cancelled."""
+	if survey.get("status") == "Cancelled" or not survey.get("contract"):
+		return None
+	return f"{survey.contract}:{survey.occurrence}"

@@ -11,6 +11,7 @@ from genset_service.scheduling.tasks import cancel_open_tasks
 
 class GensetServiceContract(Document):
 	def validate(self):
+		self.contract_key = contract_key(self)
 		for row in self.items:
 			try:
 				terms_of(row).validate()
@@ -30,5 +31,17 @@ class GensetServiceContract(Document):
 		)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled")
+		self.db_set({"status": "Cancelled", "contract_key": None})
 		cancel_open_tasks({"contract": self.name})
+
+
+def contract_key(contract) -> str | None:
+	"""One live contract per Sales Order (or per direct Delivery Note): a unique key, cleared when the
+	contract is cancelled so that the amended order's contract can take it."""
+	if contract.docstatus == 2:
+		return None
+	if contract.sales_order:
+		return f"Sales Order:{contract.sales_order}"
+	if contract.delivery_note:
+		return f"Delivery Note:{contract.delivery_note}"
+	return None

@@ -21,6 +21,7 @@ class GensetUnit(Document):
 					self.name
 				)
 			)
+		self.unit_key = unit_key(self)
 		self.flags.plan = unit_plan(self)
 		set_milestones(self, self.flags.plan)
 
@@ -35,3 +36,10 @@ class GensetUnit(Document):
 		if not before:
 			return True
 		return any(str(before.get(field) or "") != str(self.get(field) or "") for field in EVENT_FIELDS)
+
+
+def unit_key(unit) -> str | None:
+	"""One live unit per Delivery Note line and index: a unique key, cleared when the unit is cancelled."""
+	if unit.get("status") == "Cancelled" or not unit.get("dn_detail"):
+		return None
+	return f"{unit.get('dn_detail')}:{unit.get('unit_index')}"

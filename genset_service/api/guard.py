@@ -1,0 +1,166 @@
+"""One shared way to refuse bad input to the app's whitelisted methods with a 4xx and a message.
+
+Frappe already checks the type of every annotated argument (a wrong type is a 417). What it does not
+check is done here, from the annotations, by one decorator put under ``@frappe.whitelist``:
+
+- a required argument that is missing or empty: 417 naming it (Frappe itself answers 500);
+- numbers: finite (``nan`` and ``inf`` parse as floats) and within limits;
+- text: at most a length (names 140 characters unless the annotation says otherwise);
+- dates: a real calendar date in ISO form (``2026-02-30`` and ``tomorrow`` are refused).
+
+The limits are data: ``Annotated[float, Limit(0, 1_000_000)]`` on the argument, else the defaults of
+its type in ``DEFAULTS``. Unknown extra arguments stay ignored, as Frappe does.
+"""
+
+import datetime
+import inspect
+import math
+import types
+import typing
+from dataclasses import dataclass
+from functools import wraps
+
+import frappe
+from frappe import _
+
+
+@dataclass(frozen=True)
+class Limit:
+	"""Inclusive bounds of a number."""
+
+	low: float | None = None
+	high: float | None = None
+
+
+@dataclass(frozen=True)
+class Length:
+	"""At most this many characters."""
+
+	chars: int
+
+
+@dataclass(frozen=True)
+class IsoDate:
+	"""A calendar date written YYYY-MM-DD, between the years given."""
+
+	first_year: int = 1900
+	last_year: int = 2200
+
+
+# the checks every argument of a type gets unless its annotation carries its own
+DEFAULTS: dict[type, tuple] = {
+	float: (Limit(-1e12, 1e12),),
+	int: (Limit(-(2**53), 2**53),),
+	str: (Length(140),),
+}
+
+# shorthands for the app's methods
+Name = typing.Annotated[str, Length(140)]
+Text = typing.Annotated[str, Length(10_000)]
+Hours = typing.Annotated[float, Limit(0, 1_000_000)]
+DateString = typing.Annotated[str, Length(10), IsoDate()]
+Image = typing.Annotated[str, Length(500_000)]
+
+
+def _missing(name: str) -> None:
+	frappe.throw(
+		_("{0} is required.").format(frappe.bold(name)),
+		frappe.ValidationError,
+		title=_("Missing Argument"),
+	)
+
+
+def _check_limit(name: str, value, rule: Limit):
+	if isinstance(value, bool) or not isinstance(value, int | float):
+		return value
+	if isinstance(value, float) and not math.isfinite(value):
+		frappe.throw(
+			_("{0} must be a finite number, not {1}.").format(frappe.bold(name), value),
+			title=_("Invalid Number"),
+		)
+	if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
+		frappe.throw(
+			_("{0} must be between {1} and {2}, not {3}.").format(
+				frappe.bold(name), _fmt(rule.low), _fmt(rule.high), _fmt(value)
+			),
+			title=_("Out of Range"),
+		)
+	return value
+
+
+def _check_length(name: str, value, rule: Length):
+	if isinstance(value, str) and len(value) > rule.chars:
+		frappe.throw(
+			_("{0} is too long ({1} characters, at most {2}).").format(
+				frappe.bold(name), len(value), rule.chars
+			),
+			title=_("Too Long"),
+		)
+	return value
+
+
+def _check_date(name: str, value, rule: IsoDate):
+	if isinstance(value, datetime.date):
+		day = value if not isinstance(value, datetime.datetime) else value.date()
+	else:
+		try:
+			day = datetime.date.fromisoformat(str(value).strip())
+		except ValueError:
+			day = None
+	if day is None or not rule.first_year <= day.year <= rule.last_year:
+		frappe.throw(
+			_("{0} must be a date written YYYY-MM-DD, not {1}.").format(
+				frappe.bold(name), frappe.utils.escape_html(str(value)[:40])
+			),
+			title=_("Invalid Date"),
+		)
+	return day.isoformat()
+
+
+CHECKS = {Limit: _check_limit, Length: _check_length, IsoDate: _check_date}
+
+
+def _fmt(value) -> str:
+	return "-" if value is None else f"{value:g}"
+
+
+def _rules(annotation) -> tuple:
+	"""The checks of an annotation: its ``Annotated`` metadata, else the defaults of its type
+	(``X | None`` is checked as ``X`` when given)."""
+	if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+		members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+		annotation = members[0] if len(members) == 1 else annotation
+	if typing.get_origin(annotation) is typing.Annotated:
+		_base, *meta = typing.get_args(annotation)
+		return tuple(rule for rule in meta if type(rule) in CHECKS)
+	return DEFAULTS.get(annotation, ())
+
+
+def checked(fn):
+	"""Refuse missing, non-finite, out-of-range, oversized and malformed arguments with a 417."""
+	signature = inspect.signature(fn)
+	hints = typing.get_type_hints(fn, include_extras=True)
+	plan = {}
+	for name, parameter in signature.parameters.items():
+		if parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+			continue
+		plan[name] = (parameter.default is inspect.Parameter.empty, _rules(hints.get(name)))
+
+	@wraps(fn)
+	def wrapper(*args, **kwargs):
+		given = dict(zip(plan, args, strict=False))
+		given.update({key: value for key, value in kwargs.items() if key in plan})
+		for name, (required, rules) in plan.items():
+			value = given.get(name)
+			if value is None or (isinstance(value, str) and not value.strip()):
+				if required:
+					_missing(name)
+				given.pop(name, None)  # an empty optional argument takes its default
+				continue
+			for rule in rules:
+				value = CHECKS[type(rule)](name, value, rule)
+			given[name] = value
+		return fn(**given)
+
+	wrapper.checked_plan = plan
+	return wrapper

@@ -1,0 +1,16 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class GensetEscalationNotice(Document):
+	"""One notice per service request, clock and level: the unique ``notice_key`` makes a second
+	escalation run (another worker, a manual run) find the notice taken and notify nobody twice."""
+
+	def before_insert(self):
+		self.notice_key = notice_key(self.request, self.clock, self.level)
+
+
+def notice_key(request: str, clock: str, level: str) -> str:
+	return f"{request}:{clock}:{level}"
