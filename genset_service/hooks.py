@@ -46,6 +46,7 @@ fixtures = [
 # ERPNext forms
 # -------------
 doctype_js = {
+	"Delivery Note": "public/js/delivery_note.js",
 	"Lead": "public/js/consultation.js",
 	"Opportunity": "public/js/consultation.js",
 	"Quotation": "public/js/consultation.js",
@@ -135,6 +136,10 @@ scheduler_events = {
 	"hourly": [
 		"genset_service.scheduling.requests.escalate",
 	],
+	"cron": {
+		# a large delivery's plan whose job died is queued again
+		"*/10 * * * *": ["genset_service.scheduling.large_delivery.requeue_stale_plans"],
+	},
 }
 
 # Testing

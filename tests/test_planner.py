@@ -472,3 +472,17 @@ def test_extensions_stack_and_lengthen_the_plan(rules):
 	assert counts == [2, 4, 5]
 	offers = [by_service(p.occurrences)["Extended Warranty Offer"][0].due_from for p in (plain, once)]
 	assert offers == [D(2027, 11, 21), D(2028, 11, 21)]
+
+
+def test_units_with_the_same_terms_and_events_are_planned_once(rules, terms):
+	from genset_service.planning import plan_units
+
+	same = UnitEvents(delivery=D(2026, 3, 2), transit_days=7, warranty_fallback_months=6)
+	other = UnitEvents(delivery=D(2026, 4, 1), transit_days=7, warranty_fallback_months=6)
+	units = [(terms, same, f"GU-{n}") for n in range(3)] + [(terms, other, "GU-9")]
+	groups = plan_units(rules, units)
+	assert [group.unit_keys for group in groups] == [["GU-0", "GU-1", "GU-2"], ["GU-9"]]
+	# each unit's plan is exactly the plan it would have on its own, keyed with its own name
+	for terms_, events, key in units:
+		group = next(g for g in groups if key in g.unit_keys)
+		assert group.plan_for(key).occurrences == plan_unit(rules, terms_, events, key).occurrences

@@ -19,6 +19,7 @@ APP_MODULE = "Genset Service"
 
 
 @frappe.whitelist()
+@frappe.read_only()
 @checked
 def get_count(doctype: Name, filters=None, debug=False, cache=False) -> int:
 	"""How many records of ``doctype`` match ``filters``; for the app's DocTypes, only those the caller

@@ -25,6 +25,7 @@ PLAN_FIELDS = (
 
 
 @frappe.whitelist()
+@frappe.read_only()
 @checked
 def get_unit_plan(unit: Name) -> dict:
 	"""A genset's milestones and every task of its plan, in due order."""
@@ -125,6 +126,7 @@ def party_of(source) -> tuple[str | None, str | None]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 @checked
 def get_service_history(customer: Name) -> list[dict]:
 	"""Every service task of a customer, including consultations logged while it was still a lead."""

@@ -23,6 +23,7 @@ Rating = Annotated[int, Limit(0, 10)]
 
 
 @frappe.whitelist(methods=["GET"])
+@frappe.read_only()
 @checked
 def get_unit_plan(unit: Name) -> dict:
 	"""A genset's milestones and every task of its plan."""
@@ -30,6 +31,7 @@ def get_unit_plan(unit: Name) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
+@frappe.read_only()
 @checked
 def get_warranty_status(serial_no: Name) -> dict:
 	"""Warranty of the genset with this serial number."""
@@ -97,6 +99,7 @@ def open_service_request(
 
 
 @frappe.whitelist(methods=["GET"])
+@frappe.read_only()
 @checked
 def get_upcoming_services(
 	from_date: DateString, to_date: DateString, unit: Name | None = None, customer: Name | None = None

@@ -1,11 +1,11 @@
-"""Delivery Note hooks: read the delivery, hand it to the planner."""
+"""Delivery Note hooks: read the delivery, hand it to the planner (in the background when large)."""
 
 from genset_service.scheduling.delivery import (
 	cancel_delivery_note,
 	gate_delivery_note,
-	plan_delivery_note,
 	validate_delivery_note,
 )
+from genset_service.scheduling.large_delivery import cancel_queued_plan, plan_or_queue
 
 
 def validate(doc, method=None):
@@ -17,8 +17,9 @@ def before_submit(doc, method=None):
 
 
 def on_submit(doc, method=None):
-	plan_delivery_note(doc)
+	plan_or_queue(doc)
 
 
 def on_cancel(doc, method=None):
+	cancel_queued_plan(doc)
 	cancel_delivery_note(doc)

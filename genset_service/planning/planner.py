@@ -4,6 +4,7 @@ No Frappe imports: the hook handlers read documents, call these functions and pe
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from genset_service.planning.dates import Date, add_days, add_months, date_for_hours
 from genset_service.planning.model import (
@@ -220,6 +221,40 @@ def plan_unit(rules: Sequence[ServiceRule], terms: Terms, events: UnitEvents, un
 			)
 			seq += 1
 	return plan
+
+
+@dataclass
+class PlanGroup:
+	"""Units with the same terms and events share one plan: planned once, keyed per unit on demand."""
+
+	plan: UnitPlan
+	unit_keys: list[str] = field(default_factory=list)
+
+	def plan_for(self, unit_key: str) -> UnitPlan:
+		"""The group's plan with ``unit_key``'s occurrence keys."""
+		first = self.unit_keys[0]
+		if unit_key == first:
+			return self.plan
+		cut = len(first)
+		return UnitPlan(
+			milestones=self.plan.milestones,
+			occurrences=[replace(o, key=unit_key + o.key[cut:]) for o in self.plan.occurrences],
+		)
+
+
+def plan_units(
+	rules: Sequence[ServiceRule], units: Iterable[tuple[Terms, UnitEvents, str]]
+) -> list[PlanGroup]:
+	"""Plans of many units; units with the same terms and events are planned once (a delivery of 100
+	identical gensets is one plan, 100 keys)."""
+	groups: dict[tuple, PlanGroup] = {}
+	for terms, events, unit_key in units:
+		signature = (terms, *vars(events).values())
+		group = groups.get(signature)
+		if group is None:
+			group = groups[signature] = PlanGroup(plan_unit(rules, terms, events, unit_key))
+		group.unit_keys.append(unit_key)
+	return list(groups.values())
 
 
 def task_status(due_from: Date, due_to: Date, today: Date) -> str:

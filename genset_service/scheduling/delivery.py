@@ -7,7 +7,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Max
 from frappe.utils import cint, flt, getdate
 
-from genset_service.planning import Terms, TermsError, UnitEvents, plan_unit, resolve_terms
+from genset_service.planning import Terms, TermsError, UnitEvents, plan_units, resolve_terms
 from genset_service.scheduling.common import (
 	CONTRACT,
 	TERM_NAMES,
@@ -133,10 +133,25 @@ def plan_delivery_note(doc) -> None:
 	site_display = doc.get("shipping_address") or doc.get("address_display")
 	base = standard_values()
 
+	events = UnitEvents(
+		delivery=delivery, transit_days=transit_days, warranty_fallback_months=fallback_months
+	)
+	line_terms = [terms_by_line.get(row.so_detail) or terms_by_line[row.name] for row in rows]
+	# gensets of the same terms delivered together share one plan (planned once)
+	unit_names = iter(names)
+	groups = plan_units(
+		rules,
+		(
+			(terms, events, next(unit_names))
+			for terms, qty in zip(line_terms, quantities, strict=True)
+			for _ in range(qty)
+		),
+	)
+	plan_of = {key: group for group in groups for key in group.unit_keys}
+
 	units, plans, details = [], [], {}
 	position = 0
-	for row, qty in zip(rows, quantities, strict=True):
-		terms = terms_by_line.get(row.so_detail) or terms_by_line[row.name]
+	for row, qty, terms in zip(rows, quantities, line_terms, strict=True):
 		contract = contract_by_order.get(row.get("against_sales_order")) or (
 			direct_contract.name if direct_contract else None
 		)
@@ -145,10 +160,7 @@ def plan_delivery_note(doc) -> None:
 			name = names[position]
 			position += 1
 			serial_no = row_serials[index] if index < len(row_serials) else None
-			events = UnitEvents(
-				delivery=delivery, transit_days=transit_days, warranty_fallback_months=fallback_months
-			)
-			plan = plan_unit(rules, terms, events, name)
+			plan = plan_of[name].plan_for(name)
 			marks = plan.milestones
 			units.append(
 				{

@@ -94,8 +94,39 @@ def _order_item_fields() -> list[dict]:
 	return fields
 
 
+def _delivery_note_fields() -> list[dict]:
+	"""The plan of a large delivery is written in the background: its state and progress."""
+	return [
+		{
+			"fieldname": "genset_planning_status",
+			"fieldtype": "Select",
+			"label": "Genset Planning",
+			"options": "\nQueued\nPlanning\nPlanned\nFailed\nCancelled",
+			"insert_after": "status",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+			"in_standard_filter": 1,
+			"depends_on": "genset_planning_status",
+		},
+		{
+			"fieldname": "genset_planning_progress",
+			"fieldtype": "Percent",
+			"label": "Genset Planning Progress",
+			"insert_after": "genset_planning_status",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+			"depends_on": "eval:['Queued', 'Planning'].includes(doc.genset_planning_status)",
+		},
+	]
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
+		"Delivery Note": _delivery_note_fields(),
 		"Item": _item_fields(),
 		"Sales Order Item": _order_item_fields(),
 		"Sales Order": [

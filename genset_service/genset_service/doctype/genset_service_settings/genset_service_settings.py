@@ -1,8 +1,18 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
 class GensetServiceSettings(Document):
-	pass
+	def validate(self):
+		if self.background_planning_threshold is not None and self.background_planning_threshold < 1:
+			frappe.throw(
+				_("{0} must be 1 or more, not {1}.").format(
+					frappe.bold(_(self.meta.get_label("background_planning_threshold"))),
+					self.background_planning_threshold,
+				),
+				title=_("Invalid Threshold"),
+			)

@@ -1,0 +1,110 @@
+"""Large deliveries are planned in the background: queued on submit, planned exactly once by the job,
+re-queued when the job died, nothing for a note cancelled while queued, inline when no worker is
+alive."""
+
+from unittest.mock import patch
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+from genset_service.scheduling import large_delivery
+from genset_service.scheduling.common import TASK, UNIT
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	make_delivery_note,
+	make_sales_order,
+)
+
+test_ignore = TEST_IGNORE
+DN = "Delivery Note"
+MODULE = "genset_service.scheduling.large_delivery"
+
+
+class TestLargeDelivery(GensetTestCase):
+	def setUp(self):
+		super().setUp()
+		frappe.db.set_single_value("Genset Service Settings", "background_planning_threshold", 2)
+		self.queued = []
+		self.patches = [
+			patch(f"{MODULE}.workers_alive", return_value=True),
+			patch(f"{MODULE}.enqueue_plan", side_effect=self.queued.append),
+		]
+		for p in self.patches:
+			p.start()
+
+	def tearDown(self):
+		for p in self.patches:
+			p.stop()
+		super().tearDown()
+
+	def deliver(self, qty: int):
+		order = make_sales_order([{"item_code": self.genset, "qty": qty}])
+		return make_delivery_note(order.name)
+
+	def units(self, delivery) -> int:
+		return frappe.db.count(UNIT, {"delivery_note": delivery.name, "status": ("!=", "Cancelled")})
+
+	def test_large_delivery_is_queued_then_planned_exactly_once(self):
+		delivery = self.deliver(3)
+		self.assertEqual(frappe.db.get_value(DN, delivery.name, "genset_planning_status"), "Queued")
+		self.assertEqual(self.queued, [delivery.name])
+		self.assertEqual(self.units(delivery), 0)
+
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
+		self.assertEqual(self.units(delivery), 3)
+		tasks = frappe.db.count(TASK, {"reference_name": delivery.name})
+		self.assertGreater(tasks, 3 * 20)
+		self.assertEqual(
+			frappe.db.get_value(DN, delivery.name, ["genset_planning_status", "genset_planning_progress"]),
+			("Planned", 100),
+		)
+		# a doubled job (a retry, a second worker) plans nothing more
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "already planned")
+		self.assertEqual(
+			(self.units(delivery), frappe.db.count(TASK, {"reference_name": delivery.name})), (3, tasks)
+		)
+
+	def test_a_killed_job_is_requeued_and_finishes_once(self):
+		delivery = self.deliver(3)
+		# the worker died mid-plan: the note says Planning, no job is queued or running any more
+		frappe.db.set_value(
+			DN,
+			delivery.name,
+			{"genset_planning_status": "Planning", "modified": add_to_date(now_datetime(), hours=-1)},
+			update_modified=False,
+		)
+		self.queued.clear()
+		with patch(f"{MODULE}.is_job_enqueued", return_value=False):
+			self.assertIn(delivery.name, large_delivery.requeue_stale_plans())
+		self.assertEqual(self.queued, [delivery.name])
+		with patch(f"{MODULE}.is_job_enqueued", return_value=True):  # a live job is left alone
+			self.assertNotIn(delivery.name, large_delivery.requeue_stale_plans())
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "already planned")
+		self.assertEqual(self.units(delivery), 3)
+
+	def test_cancelled_while_queued_gets_no_plan(self):
+		delivery = self.deliver(3)
+		delivery.reload()
+		delivery.cancel()
+		self.assertEqual(frappe.db.get_value(DN, delivery.name, "genset_planning_status"), "Cancelled")
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "cancelled")
+		self.assertEqual(frappe.db.count(UNIT, {"delivery_note": delivery.name}), 0)
+
+	def test_small_delivery_or_no_worker_is_planned_inline(self):
+		small = self.deliver(2)
+		self.assertEqual(self.units(small), 2)
+		self.assertFalse(frappe.db.get_value(DN, small.name, "genset_planning_status"))
+		with patch(f"{MODULE}.workers_alive", return_value=False):
+			large = self.deliver(3)
+		self.assertEqual(self.units(large), 3)
+		self.assertEqual(frappe.db.get_value(DN, large.name, "genset_planning_status"), "Planned")
+		self.assertEqual(self.queued, [])
+
+	def test_threshold_must_be_positive(self):
+		settings = frappe.get_single("Genset Service Settings")
+		for value in (0, -5):
+			settings.background_planning_threshold = value
+			with self.assertRaisesRegex(frappe.ValidationError, "1 or more"):
+				settings.save()
