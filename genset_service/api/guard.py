@@ -121,7 +121,14 @@ CHECKS = {Limit: _check_limit, Length: _check_length, IsoDate: _check_date}
 
 
 def _fmt(value) -> str:
-	return "-" if value is None else f"{value:g}"
+	if value is None:
+		return "-"
+	if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+		value = int(value)
+	if isinstance(value, int):  # a 400-digit int does not fit a float
+		text = str(value)
+		return text if len(text) <= 20 else f"{text[:17]}..."
+	return f"{value:g}"
 
 
 def _rules(annotation) -> tuple:

@@ -2,7 +2,6 @@
 portal user learns nothing of other customers' records; staff counts and other DocTypes are unchanged."""
 
 import frappe
-from frappe.handler import get_attr
 
 from genset_service.api.client import get_count
 from genset_service.permissions import PORTAL_DOCTYPES
@@ -30,8 +29,14 @@ class TestGetCount(GensetTestCase):
 		make_delivered_unit(self.genset)  # a third customer's genset too
 		self.user = make_portal_user("gs-count-portal@example.com", self.mine)
 
-	def test_the_override_is_what_the_api_calls(self):
-		self.assertIs(get_attr("frappe.client.get_count"), get_count)
+	def test_the_api_answers_through_the_override(self):
+		"""What /api/method/frappe.client.get_count runs (Frappe's handler resolves the override)."""
+		cmd = frappe.override_whitelisted_method("frappe.client.get_count")
+		self.assertEqual(cmd, "genset_service.api.client.get_count")
+		method = frappe.get_attr(cmd)
+		frappe.set_user(self.user)
+		self.assertEqual(frappe.call(method, doctype="Genset Unit", cmd=cmd), 1)
+		self.assertEqual(frappe.call(method, doctype="Genset Unit", filters={"customer": self.other}), 0)
 
 	def test_portal_user_counts_only_its_own_rows(self):
 		own = {doctype: frappe.db.count(doctype, {"customer": self.mine}) for doctype in PORTAL_DOCTYPES}

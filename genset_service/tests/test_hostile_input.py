@@ -17,6 +17,7 @@ from genset_service.tests.utils import (
 	make_customer,
 	make_delivered_unit,
 	make_portal_user,
+	set_gate,
 )
 
 test_ignore = TEST_IGNORE
@@ -66,6 +67,7 @@ class TestHostileInput(GensetTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		set_gate("Off")
 		cls.unit = make_delivered_unit(cls.genset, commissioned=add_days(cls.today, -10))
 		cls.task = frappe.get_all("Genset Service Task", {"unit": cls.unit.name}, pluck="name", limit=1)[0]
 		other = make_customer("_Test Genset Hostile Other")
@@ -155,6 +157,7 @@ class TestHostileInput(GensetTestCase):
 						self.attack(fn, kwargs, failures, user)
 						attempts += 1
 		frappe.set_user("Administrator")
+		print(f"\nhostile input: {attempts} calls to {len(methods)} methods, {len(failures)} not a 4xx")
 		self.assertGreater(attempts, 500)
 		self.assertEqual(failures, [], f"{len(failures)} of {attempts} hostile calls were not a 4xx")
 
@@ -166,7 +169,7 @@ class TestHostileInput(GensetTestCase):
 		for value in ("nan", "inf", "-inf", "1e309"):
 			with self.assertRaisesRegex(frappe.ValidationError, "finite"):
 				frappe.call(v1.record_running_hours, unit=self.unit.name, hours=value)
-		with self.assertRaisesRegex(frappe.ValidationError, "between 0 and 1e\\+06"):
+		with self.assertRaisesRegex(frappe.ValidationError, "between 0 and 1000000, not 5000000"):
 			frappe.call(v1.record_running_hours, unit=self.unit.name, hours="5000000")
 		with self.assertRaisesRegex(frappe.ValidationError, "YYYY-MM-DD"):
 			frappe.call(

@@ -103,8 +103,9 @@ class TestLargeDelivery(GensetTestCase):
 		self.assertEqual(self.queued, [])
 
 	def test_threshold_must_be_positive(self):
-		settings = frappe.get_single("Genset Service Settings")
 		for value in (0, -5):
+			settings = frappe.get_doc("Genset Service Settings")
+			settings.reload()
 			settings.background_planning_threshold = value
 			with self.assertRaisesRegex(frappe.ValidationError, "1 or more"):
 				settings.save()
