@@ -2,9 +2,11 @@
 
 Usage: python3 .ci/portal_check.py <base url> <seed json> <artifacts dir>
 
-As customer A's portal user, in headless Chromium (phone and desktop sizes): /my_gensets shows A's
-genset and never B's; /api/resource and /api/method answer for A's records and refuse B's; the
-token-authenticated API works. Screenshots go to the artifacts folder. Prints 'N passed, N failed'.
+As customer A's portal user, in headless Chromium (phone and desktop sizes): /my_gensets lists A's
+gensets (searchable, 20 a page) and never B's; a genset's own page offers requests, readings and the
+signature; B's genset is not found; the requests and history pages and the old anchors work; bad
+input to pages and methods is a 4xx with a message; counts and /api/resource hold only A's records;
+the token-authenticated API works. Screenshots go to the artifacts folder. Prints 'N passed, N failed'.
 """
 
 import json
@@ -46,43 +48,133 @@ with sync_playwright() as p:
 		)
 		check(f"{label}: portal user logs in", login.ok, str(login.status))
 		page = context.new_page()
+
+		# the list: searchable, paged (A has more gensets than a page holds), never B's
 		response = page.goto(f"{base}/my_gensets", wait_until="networkidle")
 		html = page.content()
 		check(
 			f"{label}: /my_gensets loads", bool(response and response.ok), str(response and response.status)
 		)
-		check(f"{label}: shows the user's genset", a["unit"] in html)
+		cards = page.locator("a.gs-unit").count()
+		check(f"{label}: a page of 20 gensets", cards == 20, str(cards))
+		check(f"{label}: pager shows 2 pages", "Page 1 of 2" in html)
 		check(f"{label}: never another customer's genset", b["unit"] not in html)
+		page.screenshot(path=str(artifacts / f"portal-my-gensets-{label}.png"), full_page=True)
+		page.goto(f"{base}/my_gensets?page=2", wait_until="networkidle")
+		cards = page.locator("a.gs-unit").count()
+		check(f"{label}: page 2 holds the other 5", cards == a["units"] - 20, str(cards))
+		page.goto(f"{base}/my_gensets", wait_until="networkidle")
+		page.fill("input[name=q]", a["unit"])
+		page.click("form.gs-search button")
+		page.wait_for_load_state("networkidle")
+		cards = page.locator("a.gs-unit").count()
+		check(
+			f"{label}: search by unit finds exactly it",
+			cards == 1 and a["unit"] in page.content(),
+			str(cards),
+		)
+
+		# one genset's page: plan, history, forms, the visit to sign
+		response = page.goto(f"{base}/my_gensets/{a['unit']}", wait_until="networkidle")
+		html = page.content()
+		check(
+			f"{label}: the genset's page loads",
+			bool(response and response.ok),
+			str(response and response.status),
+		)
 		check(f"{label}: offers a service request", "Send request" in html and "Field Maintenance" in html)
 		check(f"{label}: follow-up services are not offered", "Transport Damage Claim" not in html)
 		check(f"{label}: a visit waits for signature", "Waiting for your signature" in html)
-		check(
-			f"{label}: requests, history and surveys sections",
-			all(f'id="{s}"' in html for s in ("service-requests", "service-history", "surveys")),
-		)
-		page.screenshot(path=str(artifacts / f"portal-my-gensets-{label}.png"), full_page=True)
+		page.screenshot(path=str(artifacts / f"portal-genset-{label}.png"), full_page=True)
 		if label == "phone":
 			width = page.evaluate("document.documentElement.scrollWidth")
 			check("phone: no horizontal scrolling", width <= viewport["width"] + 1, f"scrollWidth {width}")
+		other = page.goto(f"{base}/my_gensets/{b['unit']}", wait_until="networkidle")
+		check(
+			f"{label}: another customer's genset is not found",
+			bool(other) and other.status == 404,
+			str(other and other.status),
+		)
+
+		# requests and history are list pages of their own; the old one-page anchors still lead there
+		for route, anchor in (
+			("/my_service_requests", "service-requests"),
+			("/my_service_history", "service-history"),
+		):
+			response = page.goto(f"{base}{route}", wait_until="networkidle")
+			check(
+				f"{label}: {route} loads",
+				bool(response and response.ok) and f'id="{anchor}"' in page.content(),
+			)
+			page.screenshot(
+				path=str(artifacts / f"portal{route.replace('/', '-')}-{label}.png"), full_page=True
+			)
+			page.goto(f"{base}/my_gensets#{anchor}")
+			page.wait_for_url(f"**{route}", timeout=10000)
+			check(f"{label}: /my_gensets#{anchor} leads to {route}", page.url.endswith(route), page.url)
+
+		if label == "phone":
 			api = context.request
+			# bad input to the pages: a clear message and a 4xx, never a 500
+			for query, words in (
+				("page=99", "does not exist"),
+				("page=abc", "whole number"),
+				("q=" + "x" * 10000, "at most 140"),
+			):
+				bad = api.get(f"{base}/my_gensets?{query}")
+				check(
+					f"/my_gensets?{query[:12]}: a 417 that says why",
+					bad.status == 417 and words in bad.text(),
+					str(bad.status),
+				)
 			own = api.get(f"{base}/api/resource/Genset Unit/{a['unit']}")
 			check("/api/resource: own genset", own.ok, str(own.status))
 			other = api.get(f"{base}/api/resource/Genset Unit/{b['unit']}")
 			check("/api/resource: another customer's genset refused", other.status == 403, str(other.status))
 			listing = api.get(
-				f"{base}/api/resource/Genset Unit", params={"fields": json.dumps(["name", "customer"])}
+				f"{base}/api/resource/Genset Unit",
+				params={"fields": json.dumps(["name", "customer"]), "limit_page_length": 0},
 			)
 			customers = {row["customer"] for row in listing.json().get("data", [])} if listing.ok else {"?"}
 			check("/api/resource: list holds only own records", customers == {a["customer"]}, str(customers))
+			count = api.get(f"{base}/api/method/frappe.client.get_count", params={"doctype": "Genset Unit"})
+			check(
+				"get_count: only own gensets",
+				count.ok and count.json()["message"] == a["units"],
+				count.text()[:80],
+			)
+			probe = api.get(
+				f"{base}/api/method/frappe.client.get_count",
+				params={"doctype": "Genset Unit", "filters": json.dumps({"customer": b["customer"]})},
+			)
+			check(
+				"get_count: probing another customer finds 0",
+				probe.ok and probe.json()["message"] == 0,
+				probe.text()[:80],
+			)
 			plan = api.get(
 				f"{base}/api/method/genset_service.api.v1.get_unit_plan", params={"unit": b["unit"]}
 			)
 			check("/api/method: another customer's plan refused", plan.status == 403, str(plan.status))
-			bad = api.post(
-				f"{base}/api/method/genset_service.api.v1.open_service_request",
-				data={"unit": a["unit"], "service_type": "Maintenance", "description": "oil"},
+			for args in (
+				{"unit": a["unit"], "service_type": "Maintenance", "description": "oil"},
+				{"unit": a["unit"], "service_type": "Remote Support"},
+			):
+				bad = api.post(f"{base}/api/method/genset_service.api.v1.open_service_request", data=args)
+				check(f"open_service_request {sorted(args)}: a 4xx", 400 <= bad.status < 500, str(bad.status))
+			for hours in ("nan", "inf", "1e309", "-5", "abc"):
+				bad = api.post(
+					f"{base}/api/method/genset_service.api.v1.record_running_hours",
+					data={"unit": a["unit"], "hours": hours},
+				)
+				check(f"record_running_hours hours={hours}: a 417", bad.status == 417, str(bad.status))
+			bad = api.get(
+				f"{base}/api/method/genset_service.api.v1.get_upcoming_services",
+				params={"from_date": "2026-02-30", "to_date": "2026-12-31"},
 			)
-			check("/api/method: bad input is a 4xx, not a 500", 400 <= bad.status < 500, str(bad.status))
+			check("get_upcoming_services from 2026-02-30: a 417", bad.status == 417, str(bad.status))
+			bad = api.get(f"{base}/api/method/genset_service.api.v1.get_upcoming_services")
+			check("get_upcoming_services without dates: a 417", bad.status == 417, str(bad.status))
 		context.close()
 
 	token = browser.new_context(

@@ -65,13 +65,13 @@ standard_portal_menu_items = [
 	},
 	{
 		"title": "Service Requests",
-		"route": "/my_gensets#service-requests",
+		"route": "/my_service_requests",
 		"reference_doctype": "Genset Service Request",
 		"role": "Customer",
 	},
 	{
 		"title": "Service History",
-		"route": "/my_gensets#service-history",
+		"route": "/my_service_history",
 		"reference_doctype": "Genset Service Task",
 		"role": "Customer",
 	},
@@ -81,6 +81,15 @@ standard_portal_menu_items = [
 		"reference_doctype": "Genset Satisfaction Survey",
 		"role": "Customer",
 	},
+]
+
+# a genset's own page; the one-page portal's links keep working (anchors are moved in the browser,
+# since a #fragment never reaches the server; these paths are redirected by the server)
+website_route_rules = [{"from_route": "/my_gensets/<unit>", "to_route": "my_gensets/genset"}]
+website_redirects = [
+	{"source": "/my-gensets", "target": "/my_gensets"},
+	{"source": "/my_gensets/service-requests", "target": "/my_service_requests"},
+	{"source": "/my_gensets/service-history", "target": "/my_service_history"},
 ]
 
 # Permissions: a customer's portal users see only their own customer's records

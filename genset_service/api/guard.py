@@ -80,7 +80,7 @@ def _check_limit(name: str, value, rule: Limit):
 		)
 	if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
 		frappe.throw(
-			_("{0} must be between {1} and {2}, not {3}.").format(
+			_("{0} must be from {1} to {2}, not {3}.").format(
 				frappe.bold(name), _fmt(rule.low), _fmt(rule.high), _fmt(value)
 			),
 			title=_("Out of Range"),

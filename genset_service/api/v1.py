@@ -19,7 +19,8 @@ from genset_service.scheduling.unit import record_running_hours as record_hours
 
 REQUEST = "Genset Service Request"
 MAX_RANGE_DAYS = 366
-Rating = Annotated[int, Limit(0, 10)]
+Rating = Annotated[int, Limit(1, 5)]
+Score = Annotated[int, Limit(0, 10)]
 
 
 @frappe.whitelist(methods=["GET"])
@@ -143,7 +144,7 @@ def answer_survey(
 	response_speed: Rating,
 	engineer_skill: Rating,
 	product_quality: Rating,
-	nps: Rating,
+	nps: Score,
 	suggestions: Annotated[str, Length(5000)] | None = None,
 	key: Name | None = None,
 ) -> dict:

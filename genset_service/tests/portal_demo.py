@@ -1,8 +1,9 @@
 """Demo data for the browser check of the portal (`.ci/portal-check`), on a site of its own.
 
 `bench --site portal.test execute genset_service.tests.portal_demo.seed` makes (once) two customers,
-each with a delivered genset and a portal user, a visit waiting for customer A's signature, and API
-keys for A's user; it commits and prints what the check needs as JSON.
+each with a delivered genset and a portal user, a visit waiting for customer A's signature, A's fleet
+of FLEET gensets in all (more than a portal page holds), and API keys for A's user; it commits and
+prints what the check needs as JSON.
 """
 
 import json
@@ -21,6 +22,7 @@ from genset_service.tests.utils import (
 )
 
 PASSWORD = "Portal-Check-2026!"
+FLEET = 25  # customer A's gensets: two portal pages
 
 
 def _unit_of(customer: str, item: str) -> str:
@@ -46,6 +48,10 @@ def seed() -> None:
 			"unit": _unit_of(customer, item),
 		}
 	a = data["a"]
+	more = FLEET - frappe.db.count("Genset Unit", {"customer": a["customer"], "status": ("!=", "Cancelled")})
+	if more > 0:
+		make_delivery_note(make_sales_order([{"item_code": item, "qty": more}], customer=a["customer"]).name)
+	a["units"] = FLEET
 	if not frappe.db.exists("Genset Service Report", {"unit": a["unit"], "docstatus": 0}):
 		frappe.get_doc(
 			{

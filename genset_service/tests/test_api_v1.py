@@ -81,7 +81,7 @@ class TestApiV1(GensetTestCase):
 		request = frappe.get_doc("Genset Service Request", result["name"])
 		self.assertEqual((request.channel, request.priority, result["in_warranty"]), ("API", "High", 1))
 		self.assertTrue(result["response_by"] and result["service_level_agreement"])
-		with self.assertRaisesRegex(frappe.ValidationError, "Describe"):
+		with self.assertRaisesRegex(frappe.ValidationError, "description.* is required"):
 			v1.open_service_request(unit=self.unit.name, service_type="Emergency Rescue", description=" ")
 		with self.assertRaisesRegex(frappe.ValidationError, "too long"):
 			v1.open_service_request(

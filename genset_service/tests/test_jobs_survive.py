@@ -36,8 +36,14 @@ class TestJobsSurvive(GensetTestCase):
 		return contract
 
 	def test_no_outgoing_email_account_still_makes_every_survey(self):
+		# a site on day one: no email account (tests mute emails, which would lend a dummy one)
 		frappe.db.delete("Email Account", {"enable_outgoing": 1})
 		frappe.db.delete("Email Account", {"default_outgoing": 1})
+		muted = frappe.flags.mute_emails
+		frappe.flags.mute_emails = False
+		frappe.local.outgoing_email_account = {}
+		self.addCleanup(setattr, frappe.flags, "mute_emails", muted)
+		self.addCleanup(setattr, frappe.local, "outgoing_email_account", {})
 		contracts = [self.due_round(f"_Test Genset Mailless {n}") for n in (1, 2)]
 		for n in (1, 2):
 			frappe.db.set_value("Customer", f"_Test Genset Mailless {n}", "email_id", f"m{n}@example.com")

@@ -133,33 +133,74 @@ class TestPortalPermissions(GensetTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			unit.save()
 
-	def test_my_generators_page_shows_only_own_gensets(self):
-		from genset_service.www import my_gensets
+	def test_my_generators_pages_show_only_own_gensets(self):
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response, get_response_content
+
+		from genset_service.www import my_service_requests
+		from genset_service.www.my_gensets import genset, index
 
 		a, b = self.records["a"], self.records["b"]
 		frappe.set_user(a["user"])
-		context = my_gensets.get_context(frappe._dict())
+		frappe.form_dict.clear()
+		context = index.get_context(frappe._dict())
 		self.assertEqual([unit.name for unit in context.units], [a["unit"]])
-		self.assertTrue(context.upcoming.get(a["unit"]))
-		self.assertNotIn(b["unit"], context.upcoming)
-		self.assertEqual({request.unit for request in context.requests}, {a["unit"]})
-		inspections = context.documents.get(a["unit"], [])
-		self.assertEqual([d.doctype for d in inspections], ["Genset Inspection"])
-		self.assertIn("format=Genset Inspection Report", inspections[0].pdf)
+		frappe.form_dict.update({"unit": a["unit"]})
+		context = genset.get_context(frappe._dict())
+		self.assertTrue(context.upcoming)
+		self.assertEqual({request.name for request in context.requests}, {a["request"]})
+		self.assertEqual([d.doctype for d in context.documents], ["Genset Inspection"])
+		self.assertIn("format=Genset Inspection Report", context.documents[0].pdf)
 		self.assertIn("Field Maintenance", [t.name for t in context.request_types])
-		# the page as the browser gets it
-		from frappe.utils import set_request
-		from frappe.website.serve import get_response_content
-
+		frappe.form_dict.update({"unit": b["unit"]})
+		with self.assertRaises(frappe.PageDoesNotExistError):
+			genset.get_context(frappe._dict())
+		frappe.form_dict.clear()
+		context = my_service_requests.get_context(frappe._dict())
+		self.assertEqual([r.name for r in context.requests], [a["request"]])
+		# the pages as the browser gets them
 		set_request(method="GET", path="/my_gensets")
 		html = get_response_content("/my_gensets")
 		self.assertIn(a["unit"], html)
 		self.assertNotIn(b["unit"], html)
-		self.assertIn("Request service", html)
+		set_request(method="GET", path=f"/my_gensets/{a['unit']}")
+		self.assertIn("Request service", get_response_content(f"/my_gensets/{a['unit']}"))
+		set_request(method="GET", path=f"/my_gensets/{b['unit']}")
+		self.assertEqual(get_response(f"/my_gensets/{b['unit']}").status_code, 404)
 
 		frappe.set_user("Guest")
 		with self.assertRaises(frappe.PermissionError):
-			my_gensets.get_context(frappe._dict())
+			index.get_context(frappe._dict())
+
+	def test_a_large_fleet_is_searched_and_paged(self):
+		from genset_service.www.my_gensets import index
+
+		a = self.records["a"]
+		order = make_sales_order([{"item_code": self.genset, "qty": 24}], customer=a["customer"])
+		make_delivery_note(order.name)
+		frappe.set_user(a["user"])
+		frappe.form_dict.clear()
+		first = index.get_context(frappe._dict())
+		self.assertEqual((len(first.units), first.pager.pages, first.pager.total), (20, 2, 25))
+		frappe.form_dict.update({"page": "2"})
+		second = index.get_context(frappe._dict())
+		self.assertEqual(len(second.units), 5)
+		self.assertFalse({u.name for u in first.units} & {u.name for u in second.units})
+		frappe.form_dict.clear()
+		frappe.form_dict.update({"q": a["unit"]})
+		self.assertEqual([u.name for u in index.get_context(frappe._dict()).units], [a["unit"]])
+		frappe.form_dict.update({"q": self.records["b"]["unit"]})
+		self.assertEqual(index.get_context(frappe._dict()).units, [])
+		for bad, words in (
+			({"page": "3"}, "does not exist"),
+			({"page": "x"}, "whole number"),
+			({"q": "x" * 10_000}, "at most 140"),
+		):
+			frappe.form_dict.clear()
+			frappe.form_dict.update(bad)
+			with self.assertRaisesRegex(frappe.ValidationError, words):
+				index.get_context(frappe._dict())
+		frappe.form_dict.clear()
 
 	def test_portal_user_requests_an_extension_and_signs_a_visit(self):
 		from frappe.utils import add_to_date, now_datetime

@@ -44,11 +44,23 @@ def before_tests():
 	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
 	erpnext_before_tests()
+	pause_sales_workflows()
 	ensure_test_company()
 	for year in (getdate().year, getdate().year + 1):
 		ensure_fiscal_year(year)
 	install_default_records()
 	frappe.db.commit()
+
+
+def pause_sales_workflows() -> None:
+	"""The factories submit plain Sales Orders and Delivery Notes. ERPNext's own Sales Order suite
+	leaves its approval workflow ("SO Test Workflow") active on the site (its DDL commits the insert,
+	the deactivation is rolled back); its test switches it on again when it needs it."""
+	workflow = frappe.qb.DocType("Workflow")
+	frappe.qb.update(workflow).set(workflow.is_active, 0).where(
+		workflow.document_type.isin(["Sales Order", "Delivery Note"])
+	).where(workflow.is_active == 1).run()
+	frappe.cache.delete_value("workflow")
 
 
 def ensure_test_company() -> None:

@@ -136,7 +136,7 @@ class TestGensetServiceTask(GensetTestCase):
 
 		with self.assertRaisesRegex(frappe.ValidationError, "Lead, Opportunity or Quotation"):
 			log_consultation("Sales Invoice", "X", "notes")
-		with self.assertRaisesRegex(frappe.ValidationError, "Notes"):
+		with self.assertRaisesRegex(frappe.ValidationError, "notes.* is required"):
 			log_consultation("Lead", lead.name, "   ")
 
 	def test_users_without_a_service_role_cannot_read_tasks(self):

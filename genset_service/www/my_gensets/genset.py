@@ -1,0 +1,112 @@
+"""Portal: one genset of the customer's: warranty, plan, history, documents, readings, requests."""
+
+import frappe
+from frappe import _
+
+from genset_service.planning import TaskStatus
+from genset_service.portal import portal_customers
+
+no_cache = 1
+UPCOMING = 10
+HISTORY = 50
+UNIT_FIELDS = [
+	"name",
+	"customer",
+	"item_name",
+	"item_code",
+	"serial_no",
+	"kva",
+	"status",
+	"site_address_display",
+	"delivery_date",
+	"commissioning_date",
+	"warranty_status",
+	"warranty_start_date",
+	"warranty_end_date",
+	"running_hours",
+	"running_hours_date",
+]
+
+
+def get_context(context):
+	customers = portal_customers()
+	name = frappe.form_dict.get("unit") or ""
+	unit = frappe.db.get_value(
+		"Genset Unit", {"name": name, "status": ("!=", "Cancelled")}, UNIT_FIELDS, as_dict=True
+	)
+	if not unit or unit.customer not in customers:
+		# another customer's genset does not exist for this user
+		raise frappe.PageDoesNotExistError
+	context.unit = unit
+	context.title = unit.item_name
+	context.show_sidebar = True
+	context.parents = [{"route": "/my_gensets", "title": _("My Generators")}]
+	portal_services = frappe.get_all("Genset Service Type", filters={"portal_visible": 1}, pluck="name")
+	task_fields = ["name", "service_type", "status", "due_from", "due_to", "completed_on"]
+	context.upcoming = frappe.get_all(
+		"Genset Service Task",
+		filters={
+			"unit": unit.name,
+			"status": ("in", TaskStatus.OPEN),
+			"service_type": ("in", portal_services),
+		},
+		fields=task_fields,
+		order_by="due_from asc",
+		limit=UPCOMING,
+	)
+	context.history = frappe.get_all(
+		"Genset Service Task",
+		filters={"unit": unit.name, "status": TaskStatus.DONE, "service_type": ("in", portal_services)},
+		fields=task_fields,
+		order_by="completed_on desc",
+		limit=HISTORY,
+	)
+	context.documents = documents(unit.name)
+	context.requests = frappe.get_all(
+		"Genset Service Request",
+		filters={"unit": unit.name},
+		fields=["name", "service_type", "status", "opening_date", "response_by"],
+		order_by="opening_date desc",
+		limit=20,
+	)
+	context.to_sign = [
+		frappe._dict(doctype=doctype, **row)
+		for doctype in ("Genset Service Report", "Genset Operation Training", "Genset Inspection")
+		for row in frappe.get_all(
+			doctype,
+			filters={"unit": unit.name, "docstatus": 0, "customer_signature": ("is", "not set")},
+			fields=["name", "unit"],
+		)
+	]
+	context.can_extend = bool(frappe.db.get_single_value("Genset Service Settings", "extension_item"))
+	context.request_types = frappe.get_all(
+		"Genset Service Type",
+		# the catalogue's on-demand services; follow-ups (damage claims, call-backs) are opened by staff
+		filters={"anchor_event": "On Demand", "enabled": 1, "portal_visible": 1, "catalogue_no": (">", 0)},
+		fields=["name", "response_sla_hours"],
+		order_by="catalogue_no asc",
+	)
+	return context
+
+
+def documents(unit: str) -> list:
+	"""Submitted inspections and service reports of the unit, newest first, each with its PDF link."""
+	rows = []
+	for doctype, date_field, print_format in (
+		("Genset Inspection", "inspection_date", "Genset Inspection Report"),
+		("Genset Service Report", "end_time", "Standard"),
+	):
+		for row in frappe.get_all(
+			doctype,
+			filters={"unit": unit, "docstatus": 1},
+			fields=["name", f"{date_field} as date"],
+			order_by=f"{date_field} desc",
+			limit=50,
+		):
+			row.doctype = doctype
+			row.pdf = (
+				f"/api/method/frappe.utils.print_format.download_pdf?doctype={doctype}"
+				f"&name={row.name}&format={print_format}"
+			)
+			rows.append(row)
+	return sorted(rows, key=lambda row: str(row.date), reverse=True)
