@@ -16,9 +16,11 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from genset_service.planning import Terms, UnitEvents, plan_unit, plan_units, rule_from_record  # noqa: E402
+from genset_service.planning import Terms, UnitEvents, plan_unit, plan_units, rule_from_record
 
-RECORDS = pathlib.Path(__file__).resolve().parents[1] / "genset_service/setup/records/genset_service_type.json"
+RECORDS = (
+	pathlib.Path(__file__).resolve().parents[1] / "genset_service/setup/records/genset_service_type.json"
+)
 
 
 def units(count: int, per_delivery: int):
@@ -45,7 +47,9 @@ def main(count: int = 100_000, per_delivery: int = 50) -> dict:
 	occurrences = sum(len(g.plan.occurrences) * len(g.unit_keys) for g in groups)
 
 	started = time.perf_counter()
-	baseline_occurrences = sum(len(plan_unit(rules, t, e, k).occurrences) for t, e, k in units(count, per_delivery))
+	baseline_occurrences = sum(
+		len(plan_unit(rules, t, e, k).occurrences) for t, e, k in units(count, per_delivery)
+	)
 	baseline = time.perf_counter() - started
 	assert baseline_occurrences == occurrences
 
