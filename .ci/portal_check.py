@@ -11,6 +11,7 @@ the token-authenticated API works. Screenshots go to the artifacts folder. Print
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -176,6 +177,40 @@ with sync_playwright() as p:
 			bad = api.get(f"{base}/api/method/genset_service.api.v1.get_upcoming_services")
 			check("get_upcoming_services without dates: a 417", bad.status == 417, str(bad.status))
 		context.close()
+
+	# a large delivery, planned by a real RQ worker in the background; its form shows the state
+	desk = browser.new_context(viewport={"width": 1280, "height": 900})
+	login = desk.request.post(f"{base}/api/method/login", data={"usr": "Administrator", "pwd": "admin"})
+	check("desk: Administrator logs in", login.ok, str(login.status))
+	note, state = seed["large_delivery"], None
+	for _ in range(90):
+		state = desk.request.get(
+			f"{base}/api/method/frappe.client.get_value",
+			params={
+				"doctype": "Delivery Note",
+				"filters": json.dumps({"name": note}),
+				"fieldname": json.dumps(["genset_planning_status", "genset_planning_progress"]),
+			},
+		).json()["message"]
+		if state["genset_planning_status"] in ("Planned", "Failed"):
+			break
+		time.sleep(1)
+	check(
+		"background plan: the worker planned the large delivery",
+		state["genset_planning_status"] == "Planned",
+		str(state),
+	)
+	units = desk.request.get(
+		f"{base}/api/method/frappe.client.get_count",
+		params={"doctype": "Genset Unit", "filters": json.dumps({"delivery_note": note})},
+	).json()["message"]
+	check("background plan: exactly one unit per genset delivered", units == 6, str(units))
+	page = desk.new_page()
+	page.goto(f"{base}/app/delivery-note/{note}", wait_until="networkidle")
+	page.wait_for_timeout(1500)
+	check("background plan: the form shows it", "Genset plan: Planned" in page.content())
+	page.screenshot(path=str(artifacts / "desk-delivery-note-background-plan.png"), full_page=False)
+	desk.close()
 
 	token = browser.new_context(
 		extra_http_headers={"Authorization": f"token {a['api_key']}:{a['api_secret']}"}

@@ -12,7 +12,7 @@ is alive, the plan is written as the note is submitted, as for small deliveries.
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime
-from frappe.utils.background_jobs import get_workers, is_job_enqueued
+from frappe.utils.background_jobs import generate_qname, get_workers, is_job_enqueued
 
 from genset_service.scheduling.common import UNIT, genset_items_of, settings
 from genset_service.scheduling.delivery import plan_delivery_note
@@ -35,8 +35,10 @@ def genset_count(doc) -> int:
 
 
 def workers_alive() -> bool:
+	"""Whether an RQ worker of this bench listens to the queue the plan goes to."""
 	try:
-		return bool(get_workers(QUEUE) or get_workers())
+		name = generate_qname(QUEUE)
+		return any(name in worker.queue_names() for worker in get_workers())
 	except Exception:
 		return False  # Redis out of reach: plan inline
 

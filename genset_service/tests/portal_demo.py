@@ -33,6 +33,20 @@ def _unit_of(customer: str, item: str) -> str:
 	return frappe.db.get_value("Genset Unit", {"delivery_note": make_delivery_note(order.name).name})
 
 
+def large_delivery(item: str) -> str:
+	"""A delivery above the background threshold (lowered to 5 here), submitted while an RQ worker runs:
+	its plan is written by the worker. Made once."""
+	frappe.db.set_single_value("Genset Service Settings", "background_planning_threshold", 5)
+	customer = make_customer("Portal Check Fleet Customer")
+	existing = frappe.db.get_value(
+		"Delivery Note", {"customer": customer, "docstatus": 1, "genset_planning_status": ("is", "set")}
+	)
+	if existing:
+		return existing
+	order = make_sales_order([{"item_code": item, "qty": 6}], customer=customer)
+	return make_delivery_note(order.name).name
+
+
 def seed() -> None:
 	before_tests()
 	frappe.set_user("Administrator")
@@ -73,5 +87,6 @@ def seed() -> None:
 	user.save(ignore_permissions=True)
 	data["a"]["api_key"], data["a"]["api_secret"] = user.api_key, secret
 	data["password"] = PASSWORD
+	data["large_delivery"] = large_delivery(item)
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
 	print(json.dumps(data))

@@ -109,3 +109,22 @@ class TestLargeDelivery(GensetTestCase):
 			settings.background_planning_threshold = value
 			with self.assertRaisesRegex(frappe.ValidationError, "1 or more"):
 				settings.save()
+
+	def test_only_a_worker_of_the_long_queue_counts(self):
+		from frappe.utils.background_jobs import generate_qname
+
+		workers_alive = self.patches[0].temp_original  # the real check, not the test's stand-in
+
+		class Worker:
+			def __init__(self, *queues):
+				self.queues = queues
+
+			def queue_names(self):
+				return list(self.queues)
+
+		with patch(f"{MODULE}.get_workers", return_value=[Worker(generate_qname("default"))]):
+			self.assertFalse(workers_alive())
+		with patch(f"{MODULE}.get_workers", return_value=[Worker(generate_qname("long"))]):
+			self.assertTrue(workers_alive())
+		with patch(f"{MODULE}.get_workers", side_effect=ConnectionError):
+			self.assertFalse(workers_alive())  # Redis out of reach: plan inline
