@@ -24,6 +24,7 @@ def connect(description: str) -> argparse.Namespace:
 	parser = argparse.ArgumentParser(description=description)
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--repeat", type=int, default=3)
+	parser.add_argument("--only", help="run only this part (a letter of the script's parts)")
 	args = parser.parse_args()
 	import frappe
 

@@ -2,16 +2,19 @@
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import getdate, nowdate
 
-from genset_service.planning import Terms, TermsError, plan_order, resolve_terms
+from genset_service.planning import Terms, TermsError, contract_status, plan_order, resolve_terms
 from genset_service.scheduling.common import (
 	CONTRACT,
 	TERM_NAMES,
+	bulk_insert,
 	genset_items_of,
 	get_rules,
 	item_terms,
 	line_overrides,
+	settings,
+	standard_values,
 	throw,
 )
 from genset_service.scheduling.tasks import TaskContext, cancel_open_tasks, insert_tasks
@@ -46,6 +49,8 @@ def make_contract(doc, lines, source_field: str = "sales_order", start_date=None
 	contract.update(
 		{
 			"customer": doc.customer,
+			"customer_name": doc.get("customer_name")
+			or frappe.db.get_value("Customer", doc.customer, "customer_name"),
 			"company": doc.company,
 			source_field: doc.name,
 			"start_date": start_date or doc.get("transaction_date") or doc.get("posting_date"),
@@ -65,10 +70,29 @@ def make_contract(doc, lines, source_field: str = "sales_order", start_date=None
 				**{name: getattr(terms, name) for name in TERM_NAMES},
 			},
 		)
-	contract.flags.ignore_permissions = True
-	contract.insert()
-	contract.submit()
+	write_submitted(contract)
 	return contract
+
+
+def write_submitted(contract) -> None:
+	"""Write the contract as submitted in a few statements, as the plan's tasks are: its own rules run
+	(``validate``: terms, end date, the live key) and its status is set, without the per-row work of a
+	document insert (the order it comes from was validated, its items and customer exist)."""
+	contract.docstatus = 1
+	contract.set_new_name()
+	contract.set_parent_in_children()
+	contract.run_method("validate")
+	contract.status = contract_status(
+		getdate(contract.end_date), getdate(nowdate()), settings().expiring_notice_days
+	)
+	values = standard_values()
+	contract.update({**values, "docstatus": 1})
+	contract.db_insert()
+	rows = []
+	for index, row in enumerate(contract.items, 1):
+		row.update({**values, "docstatus": 1, "idx": index})
+		rows.append(row.get_valid_dict(convert_dates_to_str=True))
+	bulk_insert("Genset Service Contract Item", rows)
 
 
 def previous_contract(doc, source_field: str) -> str | None:
