@@ -141,6 +141,7 @@ scheduler_events = {
 	"daily": [
 		"genset_service.scheduling.status.refresh_statuses",
 		"genset_service.scheduling.voice.send_due_surveys",
+		"genset_service.scheduling.reminders.send_reminders",
 	],
 	"hourly": [
 		"genset_service.scheduling.requests.escalate",

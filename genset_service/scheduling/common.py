@@ -220,3 +220,25 @@ def ensure_hours_forward(hours, last) -> None:
 			).format(frappe.bold(hours), frappe.bold(last)),
 			title=_("Invalid Running Hours"),
 		)
+
+
+def send_email_safely(recipients: list[str], subject: str, message: str, doctype: str, name: str) -> bool:
+	"""Queue an email for a job; a site that cannot send it (no outgoing account, a bad address) gets
+	an Error Log instead of a failed job. Returns whether it was queued."""
+	savepoint = "genset_email"
+	frappe.db.savepoint(savepoint)
+	try:
+		frappe.sendmail(
+			recipients=recipients,
+			subject=subject,
+			message=message,
+			reference_doctype=doctype,
+			reference_name=name,
+		)
+		return True
+	except Exception:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(
+			f"Genset email not queued: {subject}"[:140], reference_doctype=doctype, reference_name=name
+		)
+		return False

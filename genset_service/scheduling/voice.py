@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import flt, get_url, getdate, nowdate
 
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, settings
+from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, send_email_safely, settings
 from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
 
 SURVEY = "Genset Satisfaction Survey"
@@ -126,22 +126,17 @@ def make_survey(task, email: str | None) -> str | None:
 
 
 def email_survey(survey, email: str) -> None:
-	savepoint = "genset_survey_email"
-	frappe.db.savepoint(savepoint)
-	try:
-		frappe.sendmail(
-			recipients=[email],
-			subject=_("How are we doing? Your generator service survey"),
-			message=_(
-				"Dear {0},<br><br>Please tell us how your generator sets and our service are doing: "
-				"<a href='{1}'>answer the two-minute survey</a>.<br><br>Thank you."
-			).format(frappe.utils.escape_html(survey.customer_name or survey.customer), survey_link(survey)),
-			reference_doctype=SURVEY,
-			reference_name=survey.name,
-		)
-	except Exception:
-		frappe.db.rollback(save_point=savepoint)
-		frappe.log_error(f"Genset survey {survey.name} not emailed", reference_doctype=SURVEY)
+	sent = send_email_safely(
+		[email],
+		_("How are we doing? Your generator service survey"),
+		_(
+			"Dear {0},<br><br>Please tell us how your generator sets and our service are doing: "
+			"<a href='{1}'>answer the two-minute survey</a>.<br><br>Thank you."
+		).format(frappe.utils.escape_html(survey.customer_name or survey.customer), survey_link(survey)),
+		SURVEY,
+		survey.name,
+	)
+	if not sent:
 		survey.db_set("sent_to", None)
 		survey.add_comment("Info", _("Not emailed to {0}: see the Error Log.").format(email))
 
