@@ -210,6 +210,17 @@ with sync_playwright() as p:
 	page.wait_for_timeout(1500)
 	check("background plan: the form shows it", "Genset plan: Planned" in page.content())
 	page.screenshot(path=str(artifacts / "desk-delivery-note-background-plan.png"), full_page=False)
+	# the manager's reports in the desk, with their summary and chart
+	for report, words in (
+		("Service Schedule", "Open Services"),
+		("First-Time Fix and Repeat Visits", "First-Time Fix"),
+	):
+		page.goto(f"{base}/app/query-report/{report}", wait_until="networkidle")
+		page.wait_for_timeout(2500)
+		check(f"desk: the {report} report shows its summary", words in page.content())
+		page.screenshot(
+			path=str(artifacts / f"desk-report-{report.lower().replace(' ', '-')}.png"), full_page=True
+		)
 	desk.close()
 
 	token = browser.new_context(

@@ -1,0 +1,113 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+"""First-Time Fix and Repeat Visits: per engineer, model or service type, the requests resolved in the
+period that one service report fixed with no further request for the genset within N days."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, get_datetime
+
+from genset_service.analytics.kpi import RequestFact, first_time_fix
+from genset_service.reporting import check_filters
+
+REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
+GROUPS = {"Engineer": "engineer", "Model": "item_code", "Service Type": "service_type"}
+
+
+@frappe.read_only()
+def execute(filters=None):
+	filters = check_filters(filters)
+	repeat_days = cint(filters.get("repeat_days") or 30)
+	if not 1 <= repeat_days <= 365:
+		frappe.throw(_("Repeat within must be from 1 to 365 days, not {0}.").format(repeat_days))
+	group_by = GROUPS.get(filters.get("group_by") or "Engineer")
+	if not group_by:
+		frappe.throw(_("Group by Engineer, Model or Service Type."))
+	conditions = {
+		"opening_date": ("between", [filters.from_date, add_days(filters.to_date, 1)]),
+		"status": ("in", ("Resolved", "Closed")),
+	}
+	for field in ("company", "customer", "item_code", "service_type"):
+		if filters.get(field):
+			conditions[field] = filters[field]
+	requests = frappe.get_list(
+		REQUEST, filters=conditions, fields=["name", "unit", "item_code", "service_type"], limit_page_length=0
+	)
+	reports = defaultdict(list)
+	for row in frappe.get_all(
+		REPORT,
+		filters={"service_request": ("in", [r.name for r in requests] or [""]), "docstatus": 1},
+		fields=["service_request", "engineer", "end_time"],
+		order_by="end_time asc",
+	):
+		reports[row.service_request].append(row)
+	if filters.get("engineer"):
+		requests = [r for r in requests if any(x.engineer == filters.engineer for x in reports[r.name])]
+	units = list({r.unit for r in requests if r.unit})
+	openings = defaultdict(list)
+	for unit, opened in frappe.get_all(
+		REQUEST,
+		filters={
+			"unit": ("in", units or [""]),
+			"opening_date": (">=", filters.from_date),
+			"status": ("!=", "Cancelled"),
+		},
+		fields=["unit", "opening_date"],
+		as_list=True,
+	):
+		openings[unit].append(get_datetime(opened))
+	facts = [
+		RequestFact(
+			name=r.name,
+			unit=r.unit,
+			group=(reports[r.name][-1].engineer if reports[r.name] else _("No report"))
+			if group_by == "engineer"
+			else r.get(group_by),
+			reports=len(reports[r.name]),
+			resolved_at=get_datetime(reports[r.name][-1].end_time) if reports[r.name] else None,
+		)
+		for r in requests
+	]
+	rows = first_time_fix(facts, openings, repeat_days)
+	total = rows.pop() if rows else None
+	columns = [
+		{
+			"fieldname": "group",
+			"label": _(filters.get("group_by") or "Engineer"),
+			"fieldtype": "Data",
+			"width": 220,
+		},
+		{"fieldname": "requests", "label": _("Resolved Requests"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "fixed_first_time", "label": _("Fixed First Time"), "fieldtype": "Int", "width": 130},
+		{"fieldname": "ftf_percent", "label": _("First-Time Fix %"), "fieldtype": "Percent", "width": 130},
+		{"fieldname": "repeat_visits", "label": _("Repeat Visits"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "repeat_percent", "label": _("Repeat %"), "fieldtype": "Percent", "width": 110},
+	]
+	chart = {
+		"data": {
+			"labels": [row["group"] for row in rows],
+			"datasets": [
+				{"name": _("First-Time Fix %"), "values": [row["ftf_percent"] for row in rows]},
+				{"name": _("Repeat %"), "values": [row["repeat_percent"] for row in rows]},
+			],
+		},
+		"type": "bar",
+	}
+	summary = [
+		{"label": _("Resolved Requests"), "value": total["requests"] if total else 0, "datatype": "Int"},
+		{
+			"label": _("First-Time Fix"),
+			"value": total["ftf_percent"] if total else 0,
+			"datatype": "Percent",
+			"indicator": "Green" if total and total["ftf_percent"] >= 80 else "Orange",
+		},
+		{
+			"label": _("Repeat Visits"),
+			"value": total["repeat_percent"] if total else 0,
+			"datatype": "Percent",
+			"indicator": "Red" if total and total["repeat_percent"] > 10 else "Blue",
+		},
+	]
+	return columns, rows, None, chart, summary
