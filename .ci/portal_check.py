@@ -210,6 +210,15 @@ with sync_playwright() as p:
 	page.wait_for_timeout(1500)
 	check("background plan: the form shows it", "Genset plan: Planned" in page.content())
 	page.screenshot(path=str(artifacts / "desk-delivery-note-background-plan.png"), full_page=False)
+	# the manager's workspace: live number cards and charts first
+	page.goto(f"{base}/app/genset-service", wait_until="networkidle")
+	page.wait_for_timeout(3000)
+	html = page.content()
+	check(
+		"desk: the Genset Service workspace shows its number cards and charts",
+		all(words in html for words in ("Services Overdue", "Open Requests", "Requests by Service Type")),
+	)
+	page.screenshot(path=str(artifacts / "desk-workspace-genset-service.png"), full_page=True)
 	# the manager's reports in the desk, with their summary and chart
 	for report, words in (
 		("Service Schedule", "Open Services"),

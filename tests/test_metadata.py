@@ -309,9 +309,16 @@ def test_workspace_links_point_at_existing_doctypes():
 	known = set(doctypes()) | {"Item", "Sales Order", "Delivery Note", "Lead"}
 	for path in (MODULE / "workspace").glob("*/*.json"):
 		workspace = load(path)
+		reports = {load(report)["name"] for report in (MODULE / "report").glob("*/*.json")}
+		cards_on_disk = {load(card)["name"] for card in (MODULE / "number_card").glob("*/*.json")}
+		charts_on_disk = {load(chart)["name"] for chart in (MODULE / "dashboard_chart").glob("*/*.json")}
 		for link in workspace["links"]:
 			if link["type"] == "Link":
-				assert link["link_to"] in known, link["link_to"]
+				assert link["link_to"] in (reports if link["link_type"] == "Report" else known), link[
+					"link_to"
+				]
+		assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards_on_disk
+		assert {c["chart_name"] for c in workspace["charts"]} <= charts_on_disk
 		for shortcut in workspace["shortcuts"]:
 			assert shortcut["link_to"] in known
 		shortcut_names = {s["label"] for s in workspace["shortcuts"]}
@@ -321,3 +328,7 @@ def test_workspace_links_point_at_existing_doctypes():
 				assert block["data"]["shortcut_name"] in shortcut_names
 			if block["type"] == "card":
 				assert block["data"]["card_name"] in cards
+			if block["type"] == "number_card":
+				assert block["data"]["number_card_name"] in cards_on_disk
+			if block["type"] == "chart":
+				assert block["data"]["chart_name"] in charts_on_disk

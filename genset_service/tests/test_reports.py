@@ -24,12 +24,19 @@ REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 class TestReports(GensetTestCase):
 	def setUp(self):
 		super().setUp()
-		self.units = [make_delivered_unit(self.genset, commissioned=add_days(self.today, -60)) for _ in range(3)]
+		self.units = [
+			make_delivered_unit(self.genset, commissioned=add_days(self.today, -60)) for _ in range(3)
+		]
 		self.range = {"from_date": add_days(self.today, -1), "to_date": add_days(self.today, 1)}
 
 	def request(self, unit, opened=None) -> str:
 		doc = frappe.get_doc(
-			{"doctype": REQUEST, "service_type": "Field Maintenance", "unit": unit.name, "description": "Fault"}
+			{
+				"doctype": REQUEST,
+				"service_type": "Field Maintenance",
+				"unit": unit.name,
+				"description": "Fault",
+			}
 		).insert()
 		if opened:
 			frappe.db.set_value(REQUEST, doc.name, "opening_date", opened)
@@ -114,3 +121,21 @@ class TestReports(GensetTestCase):
 				report.execute(self.range)
 		for name in ("First-Time Fix and Repeat Visits", "Service Schedule"):
 			self.assertFalse(frappe.get_doc("Report", name).is_permitted())
+
+	def test_number_cards_count_what_they_say(self):
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		tasks = frappe.get_all(
+			TASK, {"unit": self.units[0].name, "status": ("in", ("Planned", "Due"))}, pluck="name"
+		)
+		for task in tasks[:3]:
+			frappe.db.set_value(TASK, task, "status", "Overdue")
+		card = frappe.get_doc("Number Card", "Genset Services Overdue")
+		self.assertEqual(get_result(card, card.filters_json), frappe.db.count(TASK, {"status": "Overdue"}))
+		self.assertGreaterEqual(get_result(card, card.filters_json), 3)
+		self.request(self.units[0])
+		open_requests = frappe.get_doc("Number Card", "Genset Open Requests")
+		self.assertEqual(
+			get_result(open_requests, open_requests.filters_json),
+			frappe.db.count(REQUEST, {"status": ("in", ("Open", "In Progress", "On Hold"))}),
+		)
