@@ -24,13 +24,18 @@ REMINDER = "Genset Reminder"
 
 
 def queued(recipient: str) -> list[str]:
-	"""The emails queued to a recipient, as subject + decoded text."""
+	"""The reminder emails queued to a recipient, as subject + decoded text (Frappe's own email copy
+	of a desk notification, sent where the user's notification settings ask for it, is not one)."""
 	from email import message_from_string
 	from email.header import decode_header, make_header
 
 	parents = frappe.get_all("Email Queue Recipient", filters={"recipient": recipient}, pluck="parent")
 	mails = []
-	for raw in frappe.get_all("Email Queue", filters={"name": ("in", parents or [""])}, pluck="message"):
+	for raw in frappe.get_all(
+		"Email Queue",
+		filters={"name": ("in", parents or [""]), "reference_doctype": ("in", (TASK, REMINDER))},
+		pluck="message",
+	):
 		message = message_from_string(raw)
 		parts = [
 			part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8", "replace")
