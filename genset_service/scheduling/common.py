@@ -222,6 +222,25 @@ def ensure_hours_forward(hours, last) -> None:
 		)
 
 
+class TransactionLost(Exception):
+	"""The database rolled the whole transaction back under a job (a deadlock with another worker doing
+	the same work): nothing of this run is kept, the other worker's is, and the next run does the rest."""
+
+
+def undo_to(savepoint: str) -> None:
+	"""Roll back to a savepoint; when the savepoint is gone (the database already rolled the whole
+	transaction back), roll back and raise TransactionLost."""
+	try:
+		frappe.db.rollback(save_point=savepoint)
+	except Exception:
+		lose_transaction()
+
+
+def lose_transaction():
+	frappe.db.rollback()
+	raise TransactionLost
+
+
 def send_email_safely(recipients: list[str], subject: str, message: str, doctype: str, name: str) -> bool:
 	"""Queue an email for a job; a site that cannot send it (no outgoing account, a bad address) gets
 	an Error Log instead of a failed job. Returns whether it was queued."""

@@ -20,6 +20,7 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	UNIT,
+	TransactionLost,
 	send_email_safely,
 	settings,
 	standard_values,
@@ -52,11 +53,15 @@ def send_reminders(today=None) -> dict[str, int]:
 	config = settings()
 	today = getdate(today or frappe.utils.nowdate())
 	sent = {DUE_SOON: 0, OVERDUE: 0, CUSTOMER: 0, DIGEST: 0}
-	if cint(config.send_reminders):
-		sent.update(remind_assignees(today, cint(config.remind_assignee_days)))
-		sent[CUSTOMER] = remind_customers(today)
-	if cint(config.daily_digest):
-		sent[DIGEST] = send_digest(today, config.escalation_role)
+	try:
+		if cint(config.send_reminders):
+			sent.update(remind_assignees(today, cint(config.remind_assignee_days)))
+			sent[CUSTOMER] = remind_customers(today)
+		if cint(config.daily_digest):
+			sent[DIGEST] = send_digest(today, config.escalation_role)
+	except (TransactionLost, frappe.QueryDeadlockError):
+		frappe.db.rollback()  # another worker is sending these; nothing of this run was kept
+		return dict.fromkeys(sent, 0)
 	return sent
 
 

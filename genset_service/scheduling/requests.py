@@ -8,7 +8,15 @@ from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, time_
 
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, settings
+from genset_service.scheduling.common import (
+	SERVICE_TYPE,
+	TASK,
+	TransactionLost,
+	live_unit,
+	lose_transaction,
+	settings,
+	undo_to,
+)
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task
 
 REQUEST = "Genset Service Request"
@@ -127,6 +135,14 @@ def escalate(now=None) -> dict:
 		return done
 	managers = users_with_role(settings().escalation_role)
 	enabled = set(live_users([*assignees.values(), *managers]))
+	try:
+		_escalate_rows(rows, now, assignees, managers, enabled, done)
+	except TransactionLost:
+		return {"At Risk": [], "Breached": []}  # another worker is escalating; nothing of this run was kept
+	return done
+
+
+def _escalate_rows(rows, now, assignees: dict, managers: list, enabled: set, done: dict) -> None:
 	for row in rows:
 		response_by = get_datetime(row.response_by)
 		allowed = time_diff_in_seconds(response_by, get_datetime(row.opening_date))
@@ -142,7 +158,6 @@ def escalate(now=None) -> dict:
 		users = [assignees.get(row.task), *(managers if level == "Breached" else [])]
 		if record_escalation(row, level, sorted({u for u in users if u in enabled}), now):
 			done[level].append(row.name)
-	return done
 
 
 def record_escalation(row, level: str, users: list[str], now) -> bool:
@@ -170,10 +185,12 @@ def record_escalation(row, level: str, users: list[str], now) -> bool:
 		notify(row, level, users)
 		return True
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-		frappe.db.rollback(save_point=savepoint)  # another run took this notice
+		undo_to(savepoint)  # another run took this notice
 		return False
+	except frappe.QueryDeadlockError:
+		lose_transaction()
 	except Exception:
-		frappe.db.rollback(save_point=savepoint)
+		undo_to(savepoint)
 		frappe.log_error(f"Genset escalation of {row.name} ({level})", reference_doctype=REQUEST)
 		return False
 

@@ -6,7 +6,16 @@ from frappe import _
 from frappe.utils import flt, get_url, getdate, nowdate
 
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, live_unit, send_email_safely, settings
+from genset_service.scheduling.common import (
+	SERVICE_TYPE,
+	TASK,
+	TransactionLost,
+	live_unit,
+	lose_transaction,
+	send_email_safely,
+	settings,
+	undo_to,
+)
 from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
 
 SURVEY = "Genset Satisfaction Survey"
@@ -84,9 +93,12 @@ def send_due_surveys() -> list[str]:
 		)
 	)
 	made = []
-	for (contract, occurrence), task in rounds.items():
-		if (contract, occurrence) not in sent and (name := make_survey(task, emails.get(task.customer))):
-			made.append(name)
+	try:
+		for (contract, occurrence), task in rounds.items():
+			if (contract, occurrence) not in sent and (name := make_survey(task, emails.get(task.customer))):
+				made.append(name)
+	except TransactionLost:
+		return []  # another worker is making these surveys; nothing of this run was kept
 	return made
 
 
@@ -110,10 +122,12 @@ def make_survey(task, email: str | None) -> str | None:
 		)
 		survey.insert(ignore_permissions=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-		frappe.db.rollback(save_point=savepoint)  # another run made this round's survey
+		undo_to(savepoint)  # another run made this round's survey
 		return None
+	except frappe.QueryDeadlockError:
+		lose_transaction()
 	except Exception:
-		frappe.db.rollback(save_point=savepoint)
+		undo_to(savepoint)
 		frappe.log_error(
 			f"Genset survey for {task.contract} round {task.occurrence}", reference_doctype=SURVEY
 		)

@@ -215,3 +215,38 @@ class TestConcurrentJobs(FrappeTestCase):
 		self.assertTrue(notified)
 		self.assertEqual(len(notified), len(set(notified)))  # nobody twice
 		self.assertEqual(frappe.db.get_value(REQUEST, request.name, "escalation"), "Breached")
+
+
+class TestDeadlockVictim(FrappeTestCase):
+	"""When the database picks a job's transaction as a deadlock victim (two workers inserting the same
+	key at once), the whole transaction is gone: the job keeps nothing, raises nothing, and says so."""
+
+	def test_a_deadlocked_survey_run_keeps_nothing_and_fails_nothing(self):
+		from unittest.mock import patch
+
+		from frappe.model.document import Document
+
+		from genset_service.scheduling.voice import send_due_surveys
+		from genset_service.tests.utils import make_delivery_note, make_sales_order, set_gate
+
+		frappe.set_user("Administrator")
+		make_service_team()
+		set_gate("Off")
+		order = make_sales_order([{"item_code": make_genset_item(), "qty": 1}], customer=make_customer())
+		make_delivery_note(order.name)
+		contract = frappe.db.get_value(CONTRACT, {"sales_order": order.name})
+		task = frappe.qb.DocType(TASK)
+		frappe.qb.update(task).set(task.due_from, getdate()).where(task.contract == contract).where(
+			task.service_type == "Satisfaction Survey"
+		).run()
+		with patch.object(Document, "insert", side_effect=frappe.QueryDeadlockError("Deadlock found")):
+			self.assertEqual(send_due_surveys(), [])
+		# the transaction was rolled back whole, and the connection goes on
+		self.assertFalse(frappe.db.exists(CONTRACT, contract))
+		self.assertTrue(frappe.db.sql("select 1"))
+
+	def test_a_lost_savepoint_is_a_lost_transaction(self):
+		from genset_service.scheduling.common import TransactionLost, undo_to
+
+		with self.assertRaises(TransactionLost):
+			undo_to("genset_no_such_savepoint")
