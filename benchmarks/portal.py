@@ -31,7 +31,7 @@ def add_customer_fleet() -> str:
 	customer = make_customer(CUSTOMER)
 	make_portal_user(USER, customer)
 	quoted, firm = frappe.db.escape(customer), frappe.db.escape(company())
-	frappe.db.sql(  # nosemgrep: benchmark data
+	frappe.db.sql(  # nosemgrep (benchmark data)
 		f"""insert into `tabGenset Unit` (name, creation, modified, owner, modified_by, docstatus, status,
 			customer, company, item_code, item_name, serial_no, kva, delivery_date, warranty_status,
 			warranty_basis, warranty_start_date, warranty_end_date, base_warranty_end_date, running_hours,
@@ -43,7 +43,7 @@ def add_customer_fleet() -> str:
 			seq * 3, concat('Site ', seq, ', Industrial Road')
 		from (select cast(seq as signed) as seq from seq_1_to_{UNITS}) s"""
 	)
-	frappe.db.sql(  # nosemgrep: benchmark data
+	frappe.db.sql(  # nosemgrep (benchmark data)
 		f"""insert into `tabGenset Service Task` (name, creation, modified, owner, modified_by, docstatus,
 			service_type, status, occurrence, unit, customer, company, due_from, due_to, completed_on)
 		select concat('BENCH-PT-', seq), now(), now(), 'Administrator', 'Administrator', 0,
@@ -55,14 +55,14 @@ def add_customer_fleet() -> str:
 			if(seq mod {TASKS_PER_UNIT} < 12, curdate() + interval ((seq mod {TASKS_PER_UNIT}) - 12) * 30 day, NULL)
 		from (select cast(seq as signed) as seq from seq_1_to_{UNITS * TASKS_PER_UNIT}) s"""
 	)
-	frappe.db.commit()
+	frappe.db.commit()  # nosemgrep (a benchmark script, run on its own, commits its own data)
 	return customer
 
 
 def remove_customer_fleet() -> None:
 	frappe.db.sql("delete from `tabGenset Service Task` where name like 'BENCH-PT-%%'")  # nosemgrep
 	frappe.db.sql("delete from `tabGenset Unit` where name like 'BENCH-P-%%'")  # nosemgrep
-	frappe.db.commit()
+	frappe.db.commit()  # nosemgrep (a benchmark script, run on its own, commits its own data)
 
 
 def page_time(path: str, expect: str, repeat: int) -> tuple[float, int]:
