@@ -8,6 +8,9 @@ from genset_service.genset_service.report.first_time_fix_and_repeat_visits impor
 	first_time_fix_and_repeat_visits as ftf,
 )
 from genset_service.genset_service.report.service_schedule import service_schedule
+from genset_service.genset_service.report.warranty_and_contract_expiry import (
+	warranty_and_contract_expiry as expiry,
+)
 from genset_service.scheduling.common import TASK
 from genset_service.tests.utils import (
 	TEST_IGNORE,
@@ -109,14 +112,14 @@ class TestReports(GensetTestCase):
 			({**self.range, "item_code": "No Such Genset Model"}, "There is no"),
 			({}, "date range"),
 		):
-			for report in (ftf, service_schedule):
+			for report in (ftf, service_schedule, expiry):
 				with self.assertRaisesRegex(frappe.ValidationError, words):
 					report.execute(filters)
 
 	def test_portal_users_are_refused(self):
 		user = make_portal_user("gs-report-portal@example.com", make_customer())
 		frappe.set_user(user)
-		for report in (ftf, service_schedule):
+		for report in (ftf, service_schedule, expiry):
 			with self.assertRaises(frappe.PermissionError):
 				report.execute(self.range)
 		for name in ("First-Time Fix and Repeat Visits", "Service Schedule"):
@@ -139,3 +142,41 @@ class TestReports(GensetTestCase):
 			get_result(open_requests, open_requests.filters_json),
 			frappe.db.count(REQUEST, {"status": ("in", ("Open", "In Progress", "On Hold"))}),
 		)
+
+	def test_warranty_expiry_offered_quoted_sold_and_conversion(self):
+		ends = add_days(self.today, 20)
+		for unit in self.units:
+			frappe.db.set_value("Genset Unit", unit.name, "warranty_end_date", ends)
+		a, b, c = self.units
+		for unit in (a, b):  # the offer's window opened for two of them
+			offer = frappe.db.get_value(TASK, {"unit": unit.name, "service_type": "Extended Warranty Offer"})
+			frappe.db.set_value(TASK, offer, {"due_from": add_days(self.today, -1), "status": "Due"})
+		for unit, status in ((a, "Applied"), (b, "Awaiting Order")):
+			extension = frappe.get_doc(
+				{
+					"doctype": "Genset Warranty Extension",
+					"customer": unit.customer,
+					"company": unit.company,
+					"status": status,
+					"extra_months": 12,
+					"units": [{"unit": unit.name}],
+				}
+			)
+			extension.set_new_name()
+			extension.set_parent_in_children()
+			extension.db_insert()
+			for row in extension.units:
+				row.db_insert()
+		filters = {"from_date": self.today, "to_date": add_days(self.today, 30), "customer": a.customer}
+		columns, rows, _message, chart, summary = expiry.execute(filters)
+		mine = {row.name: row for row in rows if row.name in {a.name, b.name, c.name}}
+		self.assertEqual(
+			[(mine[u.name].offered, mine[u.name].extension) for u in (a, b, c)],
+			[(1, "Sold"), (1, "Quoted"), (0, "None")],
+		)
+		values = {s["label"]: s["value"] for s in summary}
+		self.assertEqual(
+			(values["Offered"], values["Quoted"], values["Sold"], values["Offer Conversion"]),
+			(sum(r.offered for r in rows), sum(r.quoted for r in rows), sum(r.sold for r in rows), 50.0),
+		)
+		self.assertEqual(sum(chart["data"]["datasets"][0]["values"]), len(rows))
