@@ -27,24 +27,12 @@ HISTORY = 1_000_000
 
 
 def items():
-	from genset_service.tests.utils import make_genset_item, make_service_item
+	"""The genset and, beside it, a stock item that is not one (the app's test factory makes both)."""
+	from genset_service.tests.utils import make_genset_item
 
-	genset = make_genset_item("_Bench Genset 200 kVA")
-	other = "_Bench Spare Alternator"
-	if not frappe.db.exists("Item", other):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": other,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"allow_negative_stock": 1,
-				"valuation_rate": 100,
-			}
-		).insert(ignore_permissions=True)
-	make_service_item("_Bench Labour", 50)
-	return genset, other
+	return make_genset_item("_Bench Genset 200 kVA"), make_genset_item(
+		"_Bench Spare Alternator", genset=False
+	)
 
 
 def timed_submit(doc) -> dict:

@@ -6,8 +6,6 @@ from frappe import _
 from frappe.utils import date_diff, getdate
 
 MAX_RANGE_DAYS = 5 * 366
-# who sees the manager's reports (never the Customer role: portal users are refused)
-MANAGERS = ("System Manager", "Service Manager", "Sales Manager")
 KNOWN = {
 	"engineer": "User",
 	"item_code": "Item",

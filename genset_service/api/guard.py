@@ -169,5 +169,4 @@ def checked(fn):
 			given[name] = value
 		return fn(**given)
 
-	wrapper.checked_plan = plan
 	return wrapper

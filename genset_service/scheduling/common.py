@@ -89,6 +89,13 @@ def throw(error: TermsError, prefix: str | None = None, title: str | None = None
 
 
 # ------------------------------------------------------------------ items and terms
+def unit_key(unit) -> str | None:
+	"""One live unit per Delivery Note line and index: a unique key, cleared when the unit is cancelled."""
+	if unit.get("status") == "Cancelled" or not unit.get("dn_detail"):
+		return None
+	return f"{unit.get('dn_detail')}:{unit.get('unit_index')}"
+
+
 def genset_items(item_codes: Iterable[str]) -> dict[str, dict]:
 	"""Item code -> after-sales defaults, for the items flagged as generator sets (one query)."""
 	codes = list({code for code in item_codes if code})
@@ -241,6 +248,49 @@ def lose_transaction():
 	raise TransactionLost
 
 
+def insert_if_absent(values: dict, failure: str, then=None):
+	"""Insert a record whose unique key says it must exist once (a survey round, an escalation notice),
+	and run ``then(doc)`` with it, under one savepoint. Returns the record, or None when another run
+	already made it (the key is taken) or when it failed (logged under ``failure``, the rest of the
+	job goes on). A deadlock with another worker loses the whole transaction (TransactionLost)."""
+	savepoint = "genset_insert_if_absent"
+	frappe.db.savepoint(savepoint)
+	try:
+		doc = frappe.get_doc(values)
+		doc.insert(ignore_permissions=True)
+		if then:
+			then(doc)
+		return doc
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		undo_to(savepoint)  # another run made it
+		return None
+	except frappe.QueryDeadlockError:
+		lose_transaction()
+	except Exception:
+		undo_to(savepoint)
+		frappe.log_error(failure, reference_doctype=values["doctype"])
+		return None
+
+
+def notify_users(users: list[str], subject: str, doctype: str | None, name: str | None) -> None:
+	"""A desk notification (Notification Log, type Alert) to each of these users."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	users = sorted({user for user in users if user})
+	if not users:
+		return
+	make_notification_logs(
+		{
+			"type": "Alert",
+			"document_type": doctype,
+			"document_name": name,
+			"subject": subject,
+			"from_user": "Administrator",
+		},
+		users,
+	)
+
+
 def send_email_safely(recipients: list[str], subject: str, message: str, doctype: str, name: str) -> bool:
 	"""Queue an email for a job; a site that cannot send it (no outgoing account, a bad address) gets
 	an Error Log instead of a failed job. Returns whether it was queued."""
@@ -255,8 +305,10 @@ def send_email_safely(recipients: list[str], subject: str, message: str, doctype
 			reference_name=name,
 		)
 		return True
+	except frappe.QueryDeadlockError:
+		lose_transaction()
 	except Exception:
-		frappe.db.rollback(save_point=savepoint)
+		undo_to(savepoint)
 		frappe.log_error(
 			f"Genset email not queued: {subject}"[:140], reference_doctype=doctype, reference_name=name
 		)

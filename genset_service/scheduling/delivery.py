@@ -22,6 +22,7 @@ from genset_service.scheduling.common import (
 	standard_values,
 	terms_of,
 	throw,
+	unit_key,
 )
 from genset_service.scheduling.inspection import check_pre_shipment_gate
 from genset_service.scheduling.order import cancel_contracts, make_contract
@@ -180,7 +181,7 @@ def plan_delivery_note(doc) -> None:
 					"delivery_note": doc.name,
 					"dn_detail": row.name,
 					"unit_index": index + 1,
-					"unit_key": f"{row.name}:{index + 1}",
+					"unit_key": unit_key({"dn_detail": row.name, "unit_index": index + 1}),
 					"site_address": site_address,
 					"site_address_display": site_display,
 					"delivery_date": delivery,

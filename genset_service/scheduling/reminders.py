@@ -21,6 +21,7 @@ from genset_service.scheduling.common import (
 	TASK,
 	UNIT,
 	TransactionLost,
+	notify_users,
 	send_email_safely,
 	settings,
 	standard_values,
@@ -244,18 +245,7 @@ def send_digest(today, role: str | None) -> int:
 
 
 def _notify(users: list[str], subject: str, doctype: str | None, name: str | None) -> None:
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
 	try:
-		make_notification_logs(
-			{
-				"type": "Alert",
-				"document_type": doctype,
-				"document_name": name,
-				"subject": subject,
-				"from_user": "Administrator",
-			},
-			users,
-		)
+		notify_users(users, subject, doctype, name)
 	except Exception:
 		frappe.log_error(f"Genset reminder not notified: {subject}"[:140])

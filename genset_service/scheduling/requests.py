@@ -12,10 +12,10 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	TransactionLost,
+	insert_if_absent,
 	live_unit,
-	lose_transaction,
+	notify_users,
 	settings,
-	undo_to,
 )
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task
 
@@ -164,35 +164,27 @@ def record_escalation(row, level: str, users: list[str], now) -> bool:
 	"""Take the request's notice for this level (a unique key: a second worker running the same job
 	finds it taken and notifies nobody), mark the request and notify. A failure is logged and leaves
 	the other requests to go on."""
-	savepoint = "genset_escalation"
-	frappe.db.savepoint(savepoint)
-	try:
-		notice = frappe.get_doc(
-			{
-				"doctype": NOTICE,
-				"request": row.name,
-				"clock": "Response",
-				"level": level,
-				"notified_on": now,
-				"notified_users": "\n".join(users),
-			}
-		)
-		notice.insert(ignore_permissions=True)
+
+	def mark_and_notify(_notice) -> None:
 		values = {"escalation": level}
 		if level == "Breached":
 			values["agreement_status"] = "Failed"
 		frappe.db.set_value(REQUEST, row.name, values, update_modified=False)
 		notify(row, level, users)
-		return True
-	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-		undo_to(savepoint)  # another run took this notice
-		return False
-	except frappe.QueryDeadlockError:
-		lose_transaction()
-	except Exception:
-		undo_to(savepoint)
-		frappe.log_error(f"Genset escalation of {row.name} ({level})", reference_doctype=REQUEST)
-		return False
+
+	notice = insert_if_absent(
+		{
+			"doctype": NOTICE,
+			"request": row.name,
+			"clock": "Response",
+			"level": level,
+			"notified_on": now,
+			"notified_users": "\n".join(users),
+		},
+		f"Genset escalation of {row.name} ({level})",
+		then=mark_and_notify,
+	)
+	return bool(notice)
 
 
 def live_users(users: list[str]) -> list[str]:
@@ -226,26 +218,12 @@ def users_with_role(role: str | None) -> list[str]:
 
 
 def notify(row, level: str, users: list[str]) -> None:
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
-	users = sorted({user for user in users if user})
-	if not users:
-		return
 	subject = (
 		_("Response time breached: {0} for {1} ({2})")
 		if level == "Breached"
 		else _("Response time at risk: {0} for {1} ({2})")
 	).format(_(row.service_type), row.customer_name, row.name)
-	make_notification_logs(
-		{
-			"type": "Alert",
-			"document_type": REQUEST,
-			"document_name": row.name,
-			"subject": subject,
-			"from_user": "Administrator",
-		},
-		users,
-	)
+	notify_users(users, subject, REQUEST, row.name)
 
 
 # ------------------------------------------------------------------ SLAs as data

@@ -10,11 +10,10 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	TransactionLost,
+	insert_if_absent,
 	live_unit,
-	lose_transaction,
 	send_email_safely,
 	settings,
-	undo_to,
 )
 from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
 
@@ -106,31 +105,19 @@ def make_survey(task, email: str | None) -> str | None:
 	"""The round's survey, inserted only if absent (``survey_key`` is unique: a second run of the job
 	at the same moment finds it taken and sends nothing), then emailed when it can be. A survey that
 	cannot be emailed is still made (the portal shows it); what fails is logged, never raised."""
-	savepoint = "genset_survey"
-	frappe.db.savepoint(savepoint)
-	try:
-		survey = frappe.get_doc(
-			{
-				"doctype": SURVEY,
-				"contract": task.contract,
-				"occurrence": task.occurrence,
-				"customer": task.customer,
-				"sent_on": nowdate(),
-				"sent_to": email,
-				"access_key": frappe.generate_hash(length=20),
-			}
-		)
-		survey.insert(ignore_permissions=True)
-	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-		undo_to(savepoint)  # another run made this round's survey
-		return None
-	except frappe.QueryDeadlockError:
-		lose_transaction()
-	except Exception:
-		undo_to(savepoint)
-		frappe.log_error(
-			f"Genset survey for {task.contract} round {task.occurrence}", reference_doctype=SURVEY
-		)
+	survey = insert_if_absent(
+		{
+			"doctype": SURVEY,
+			"contract": task.contract,
+			"occurrence": task.occurrence,
+			"customer": task.customer,
+			"sent_on": nowdate(),
+			"sent_to": email,
+			"access_key": frappe.generate_hash(length=20),
+		},
+		f"Genset survey for {task.contract} round {task.occurrence}",
+	)
+	if not survey:
 		return None
 	if email:
 		email_survey(survey, email)

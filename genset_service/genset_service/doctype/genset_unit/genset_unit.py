@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from genset_service.scheduling.common import unit_key
 from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 
 # recording these re-bases the plan
@@ -36,10 +37,3 @@ class GensetUnit(Document):
 		if not before:
 			return True
 		return any(str(before.get(field) or "") != str(self.get(field) or "") for field in EVENT_FIELDS)
-
-
-def unit_key(unit) -> str | None:
-	"""One live unit per Delivery Note line and index: a unique key, cleared when the unit is cancelled."""
-	if unit.get("status") == "Cancelled" or not unit.get("dn_detail"):
-		return None
-	return f"{unit.get('dn_detail')}:{unit.get('unit_index')}"
