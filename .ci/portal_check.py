@@ -12,6 +12,7 @@ the token-authenticated API works. Screenshots go to the artifacts folder. Print
 import json
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -214,19 +215,59 @@ with sync_playwright() as p:
 	page.goto(f"{base}/app/genset-service", wait_until="networkidle")
 	page.wait_for_timeout(3000)
 	cards, charts = page.locator(".number-widget-box").count(), page.locator(".dashboard-widget-box").count()
-	check("desk: the workspace shows its 6 number cards and 3 charts", (cards, charts) == (6, 3), f"{cards}, {charts}")
+	check(
+		"desk: the workspace shows its 10 number cards and 5 charts",
+		(cards, charts) == (10, 5),
+		f"{cards}, {charts}",
+	)
+	numbers = page.locator(".number-widget-box .widget-content").all_inner_texts()
+	check(
+		"desk: every number card answers (no error, no endless loading)",
+		len(numbers) == 10 and not any("Loading" in n or "Error" in n for n in numbers),
+		str(numbers),
+	)
 	page.screenshot(path=str(artifacts / "desk-workspace-genset-service.png"), full_page=True)
 	# the manager's reports in the desk, with their summary and chart
+	company = urllib.parse.urlencode({"company": seed["company"]})
 	for report, words in (
 		("Service Schedule", "Open Services"),
 		("First-Time Fix and Repeat Visits", "First-Time Fix"),
+		("SLA Compliance", "Responded in Time"),
+		("Genset Reliability", "MTBF (Hours)"),
+		("Warranty Cost", "In-Warranty Parts Cost"),
+		("Customer Satisfaction", "Surveys Answered"),
+		("Warranty and Contract Expiry", "Offer Conversion"),
 	):
-		page.goto(f"{base}/app/query-report/{report}", wait_until="networkidle")
+		page.goto(f"{base}/app/query-report/{report}?{company}", wait_until="networkidle")
 		page.wait_for_timeout(2500)
 		check(f"desk: the {report} report shows its summary", words in page.content())
 		page.screenshot(
 			path=str(artifacts / f"desk-report-{report.lower().replace(' ', '-')}.png"), full_page=True
 		)
+	# one genset's whole life, from its form's customer
+	page.goto(f"{base}/app/query-report/Genset Service History?unit={a['unit']}", wait_until="networkidle")
+	page.wait_for_timeout(2500)
+	check("desk: the Genset Service History report tells the genset's life", "Delivered" in page.content())
+	page.screenshot(path=str(artifacts / "desk-report-genset-service-history.png"), full_page=True)
+	# bad filters answer with a message, not a crash
+	bad = desk.request.get(
+		f"{base}/api/method/frappe.desk.query_report.run",
+		params={
+			"report_name": "SLA Compliance",
+			"filters": json.dumps({"from_date": "2026-05-01", "to_date": "2026-01-01"}),
+		},
+	)
+	check(
+		"desk: a reversed range in a report is a 417 with a message",
+		bad.status == 417 and "before it starts" in bad.text(),
+		str(bad.status),
+	)
+	card = desk.request.get(f"{base}/api/method/genset_service.dashboard.cards.mean_time_to_repair")
+	check(
+		"desk: the MTTR card answers a number",
+		card.ok and card.json()["message"]["value"] > 0,
+		card.text()[:200],
+	)
 	desk.close()
 
 	token = browser.new_context(
@@ -239,6 +280,18 @@ with sync_playwright() as p:
 		params={"from_date": "2026-01-01", "to_date": "2026-12-31"},
 	)
 	check("token auth: upcoming services", upcoming.ok, str(upcoming.status))
+	portal_card = browser.new_context().request
+	portal_card.post(f"{base}/api/method/login", data={"usr": a["user"], "pwd": seed["password"]})
+	refused = portal_card.get(f"{base}/api/method/genset_service.dashboard.cards.sla_met_percent")
+	check("portal user: the manager's cards are refused (403)", refused.status == 403, str(refused.status))
+	refused = portal_card.get(
+		f"{base}/api/method/frappe.desk.query_report.run",
+		params={
+			"report_name": "Genset Reliability",
+			"filters": json.dumps({"from_date": "2026-01-01", "to_date": "2026-06-01"}),
+		},
+	)
+	check("portal user: the manager's reports are refused (403)", refused.status == 403, str(refused.status))
 	browser.close()
 
 passed, failed = results.count(True), results.count(False)

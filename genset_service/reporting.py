@@ -3,7 +3,7 @@ over-long date range, an unknown engineer, model, customer or service type) and 
 
 import frappe
 from frappe import _
-from frappe.utils import date_diff, getdate
+from frappe.utils import add_days, date_diff, get_datetime, getdate
 
 MAX_RANGE_DAYS = 5 * 366
 KNOWN = {
@@ -11,10 +11,11 @@ KNOWN = {
 	"item_code": "Item",
 	"customer": "Customer",
 	"service_type": "Genset Service Type",
+	"unit": "Genset Unit",
 }
 
 
-def check_filters(filters) -> frappe._dict:
+def check_filters(filters, require_dates: bool = True) -> frappe._dict:
 	filters = frappe._dict(filters or {})
 	if (
 		frappe.session.user == "Guest"
@@ -22,7 +23,11 @@ def check_filters(filters) -> frappe._dict:
 	):
 		raise frappe.PermissionError(_("The service reports are for the service team."))
 	if not filters.get("from_date") or not filters.get("to_date"):
-		frappe.throw(_("Choose a date range."), title=_("Missing Dates"))
+		if require_dates or filters.get("from_date") or filters.get("to_date"):
+			frappe.throw(_("Choose a date range."), title=_("Missing Dates"))
+		filters.from_date, filters.to_date = None, None
+		_check_known(filters)
+		return filters
 	start, end = getdate(filters.from_date), getdate(filters.to_date)
 	if end < start:
 		frappe.throw(
@@ -33,11 +38,44 @@ def check_filters(filters) -> frappe._dict:
 		)
 	if date_diff(end, start) > MAX_RANGE_DAYS:
 		frappe.throw(_("Choose at most five years at a time."), title=_("Date Range Too Long"))
+	_check_known(filters)
+	filters.from_date, filters.to_date = start, end
+	return filters
+
+
+def _check_known(filters) -> None:
 	for field, doctype in KNOWN.items():
 		if filters.get(field) and not frappe.db.exists(doctype, filters[field]):
 			frappe.throw(
 				_("There is no {0} {1}.").format(_(doctype), frappe.bold(filters[field])),
 				title=_("Unknown Filter"),
 			)
-	filters.from_date, filters.to_date = start, end
-	return filters
+
+
+MANAGERS = ("System Manager", "Service Manager", "Sales Manager")
+
+
+def check_manager() -> None:
+	"""The numbers behind cards and charts are for the managers of the service."""
+	if frappe.session.user != "Administrator" and not set(MANAGERS) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("The service numbers are for the service and sales managers."))
+
+
+def previous_range(filters) -> frappe._dict:
+	"""The same filters over the period of the same length just before."""
+	days = date_diff(filters.to_date, filters.from_date) + 1
+	return frappe._dict(
+		filters, from_date=add_days(filters.from_date, -days), to_date=add_days(filters.from_date, -1)
+	)
+
+
+def datetime_range(filters) -> tuple:
+	"""The period as datetimes: from the start of its first day to the end of its last."""
+	return get_datetime(filters.from_date), get_datetime(f"{filters.to_date} 23:59:59.999999")
+
+
+def change(current, previous) -> str:
+	"""'+3.2 against the previous period', or '' when either is unknown."""
+	if current is None or previous is None:
+		return ""
+	return _("{0} against the previous period ({1})").format(f"{current - previous:+.1f}", previous)

@@ -15,7 +15,7 @@ from genset_service.api.plan import get_unit_plan as _unit_plan
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
-from genset_service.scheduling.unit import record_running_hours as record_hours
+from genset_service.scheduling.readings import reading_time_of_day, record_reading
 
 REQUEST = "Genset Service Request"
 MAX_RANGE_DAYS = 366
@@ -57,18 +57,36 @@ def get_warranty_status(serial_no: Name) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def record_running_hours(unit: Name, hours: Hours, reading_date: DateString | None = None) -> dict:
-	"""A new hour-meter reading (never lower than the last). Re-plans hours-based maintenance and the
-	warranty's hours cap. Staff who may edit the unit, or the customer's own portal users."""
+def record_running_hours(
+	unit: Name,
+	hours: Hours,
+	reading_date: DateString | None = None,
+	meter_replaced: Annotated[int, Limit(0, 1)] = 0,
+) -> dict:
+	"""A new hour-meter reading, written to the genset's reading log. It must fit between the readings
+	before and after it (a late reading is accepted); ``meter_replaced`` (staff only) starts a new
+	series. Re-plans hours-based maintenance and the warranty's hours cap. Staff who may edit the unit,
+	or the customer's own portal users."""
 	doc = _own_unit(unit)
-	if not is_portal_user():
+	portal = is_portal_user()
+	if portal and meter_replaced:
+		frappe.throw(_("Only the service team records a replaced hour meter."), frappe.PermissionError)
+	if not portal:
 		doc.check_permission("write")
-	doc = record_hours(doc.name, hours, reading_date or nowdate())
-	doc.add_comment("Info", _("Running hours {0} recorded by {1}").format(hours, frappe.session.user))
+	reading = record_reading(
+		doc.name,
+		hours,
+		reading_time_of_day(reading_date or nowdate()),
+		"Portal" if portal else "API",
+		meter_replaced=bool(meter_replaced),
+	)
+	doc.reload()
 	return {
 		"unit": doc.name,
+		"reading": reading.name,
 		"running_hours": doc.running_hours,
 		"running_hours_date": doc.running_hours_date,
+		"lifetime_hours": doc.lifetime_hours,
 	}
 
 

@@ -7,10 +7,9 @@ import frappe
 from frappe import _
 from frappe.model.naming import parse_naming_series
 from frappe.query_builder import Case
-from frappe.utils import flt, now_datetime
+from frappe.utils import now_datetime
 
 from genset_service.planning import RULE_FIELDS, ServiceRule, Terms, TermsError, rule_from_record
-from genset_service.planning.inspection import InspectionError, check_running_hours
 from genset_service.setup.custom_fields import TERMS, terms_fieldname
 
 TASK = "Genset Service Task"
@@ -214,19 +213,6 @@ def live_unit(name: str, fields: list[str], customer: str | None = None) -> frap
 			title=_("Wrong Customer"),
 		)
 	return unit
-
-
-def ensure_hours_forward(hours, last) -> None:
-	"""A genset's hour meter never runs backwards: refuse a reading lower than the last one."""
-	try:
-		check_running_hours(flt(hours), flt(last))
-	except InspectionError:
-		frappe.throw(
-			_(
-				"Running Hours {0} is lower than the last reading of this genset ({1}): hour meters never run backwards."
-			).format(frappe.bold(hours), frappe.bold(last)),
-			title=_("Invalid Running Hours"),
-		)
 
 
 class TransactionLost(Exception):

@@ -5,7 +5,7 @@ from collections import Counter
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import cint, flt, getdate
+from frappe.utils import cint, getdate
 
 from genset_service.planning import TaskStatus
 from genset_service.planning.inspection import (
@@ -19,9 +19,14 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	UNIT,
-	ensure_hours_forward,
 	live_unit,
 	settings,
+)
+from genset_service.scheduling.readings import (
+	check_reading,
+	reading_time_of_day,
+	record_reading,
+	remove_reading,
 )
 from genset_service.scheduling.tasks import cancel_tasks, close_task, open_service_task, reopen_task
 
@@ -130,7 +135,7 @@ def validate(doc) -> None:
 		except InspectionError as error:
 			_throw(error, doc)
 	if doc.unit and doc.running_hours and doc.docstatus == 0:
-		ensure_hours_forward(doc.running_hours, frappe.db.get_value(UNIT, doc.unit, "running_hours"))
+		check_reading(doc.unit, doc.running_hours, reading_time_of_day(doc.inspection_date))
 
 
 def _has_limit(row, field) -> bool:
@@ -263,13 +268,17 @@ def on_submit(doc) -> None:
 		if event_field and (accepted or service.sets_event in EVENTS_RECORDED_ON_REJECTION):
 			effects["previous_event_date"] = unit.get(event_field)
 			unit.set(event_field, doc.inspection_date)
-		if doc.running_hours:
-			effects["previous_running_hours"] = unit.running_hours
-			effects["previous_running_hours_date"] = unit.running_hours_date
-			unit.running_hours = doc.running_hours
-			unit.running_hours_date = doc.inspection_date
 		unit.flags.ignore_permissions = True
 		unit.save()
+		if doc.running_hours:
+			record_reading(
+				doc.unit,
+				doc.running_hours,
+				reading_time_of_day(doc.inspection_date),
+				"Inspection",
+				doc.doctype,
+				doc.name,
+			)
 
 	if not accepted and service.on_rejection_service:
 		effects["follow_up_task"] = open_service_task(
@@ -296,11 +305,10 @@ def on_cancel(doc) -> None:
 			later = _later_inspection(doc, service)
 			if not later:
 				unit.set(event_field, doc.previous_event_date)
-		if doc.running_hours and flt(unit.running_hours) == flt(doc.running_hours):
-			unit.running_hours = doc.previous_running_hours
-			unit.running_hours_date = doc.previous_running_hours_date
 		unit.flags.ignore_permissions = True
 		unit.save()
+		if doc.running_hours:
+			remove_reading(doc.doctype, doc.name)
 
 
 def _later_inspection(doc, service) -> bool:

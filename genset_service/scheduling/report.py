@@ -3,11 +3,11 @@ completing the report closes its request (stopping the SLA clock) and its task."
 
 import frappe
 from frappe import _
-from frappe.utils import flt, get_datetime, getdate
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from genset_service.scheduling.common import UNIT, ensure_hours_forward, live_unit, require_signoff, settings
+from genset_service.scheduling.common import live_unit, require_signoff, settings
+from genset_service.scheduling.readings import check_reading, record_reading, remove_reading
 from genset_service.scheduling.tasks import close_task, reopen_task
-from genset_service.scheduling.unit import record_running_hours
 
 REQUEST = "Genset Service Request"
 
@@ -47,7 +47,7 @@ def validate(doc) -> None:
 		doc.service_type = doc.service_type or request.service_type
 		doc.task = doc.task or request.task
 	if doc.running_hours and doc.docstatus == 0:
-		ensure_hours_forward(doc.running_hours, unit.running_hours)
+		check_reading(doc.unit, doc.running_hours, doc.end_time or now_datetime())
 
 
 def before_submit(doc) -> None:
@@ -70,10 +70,7 @@ def on_submit(doc) -> None:
 		if chargeable:
 			values["quotation"] = _charge_parts(doc, chargeable)
 	if doc.running_hours:
-		values["previous_running_hours"], values["previous_running_hours_date"] = frappe.db.get_value(
-			UNIT, doc.unit, ["running_hours", "running_hours_date"]
-		)
-		record_running_hours(doc.unit, doc.running_hours, doc.end_time)
+		record_reading(doc.unit, doc.running_hours, doc.end_time, "Service Report", doc.doctype, doc.name)
 	if doc.service_request:
 		request = frappe.get_doc(REQUEST, doc.service_request)
 		if request.status not in ("Resolved", "Closed"):
@@ -141,12 +138,7 @@ def on_cancel(doc) -> None:
 			entry.flags.ignore_permissions = True
 			entry.cancel()
 	if doc.running_hours:
-		unit = frappe.get_doc(UNIT, doc.unit)
-		if flt(unit.running_hours) == flt(doc.running_hours):
-			unit.running_hours = doc.previous_running_hours
-			unit.running_hours_date = doc.previous_running_hours_date
-			unit.flags.ignore_permissions = True
-			unit.save()
+		remove_reading(doc.doctype, doc.name)
 	if doc.service_request:
 		request = frappe.get_doc(REQUEST, doc.service_request)
 		if request.status == "Resolved":

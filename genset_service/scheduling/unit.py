@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
 from genset_service.planning import TermsError, UnitEvents, UnitPlan, plan_unit, reconcile
-from genset_service.scheduling.common import UNIT, ensure_hours_forward, get_rules, settings, terms_of, throw
+from genset_service.scheduling.common import UNIT, get_rules, settings, terms_of, throw
 from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
 from genset_service.scheduling.tasks import TaskContext, apply_changes, existing_tasks
 from genset_service.scheduling.warranty import extension_totals
@@ -17,10 +17,11 @@ def _date(value):
 
 def usage_per_day(unit) -> float:
 	"""Average running hours a day since commissioning, from the last meter reading."""
-	if not (unit.commissioning_date and unit.running_hours and unit.running_hours_date):
+	hours = flt(unit.lifetime_hours or unit.running_hours)
+	if not (unit.commissioning_date and hours and unit.running_hours_date):
 		return 0
 	days = (getdate(unit.running_hours_date) - getdate(unit.commissioning_date)).days
-	return flt(unit.running_hours) / days if days > 0 else 0
+	return hours / days if days > 0 else 0
 
 
 def unit_events(unit) -> UnitEvents:
@@ -31,7 +32,7 @@ def unit_events(unit) -> UnitEvents:
 		transit_days=cint(settings().transit_days),
 		arrival=_date(unit.arrival_date),
 		commissioning=_date(unit.commissioning_date),
-		reading_hours=flt(unit.running_hours),
+		reading_hours=flt(unit.lifetime_hours or unit.running_hours),
 		reading_date=_date(unit.running_hours_date),
 		hours_per_day=usage_per_day(unit),
 		warranty_fallback_months=cint(settings().warranty_fallback_months),
@@ -114,22 +115,3 @@ def replan_units(units: list[str] | None = None) -> int:
 	)
 	refresh_units(names, progress=True)
 	return len(names)
-
-
-def record_running_hours(unit_name: str, hours: float, day):
-	"""A new hour-meter reading on a unit: never lower than the last, never older, never in the future.
-	Saving the unit re-plans hours-based maintenance and the warranty's hours cap."""
-	unit = frappe.get_doc(UNIT, unit_name)
-	day = getdate(day)
-	if day > getdate(nowdate()):
-		frappe.throw(_("A reading cannot be dated in the future ({0}).").format(frappe.format(day, "Date")))
-	if unit.running_hours_date and day < getdate(unit.running_hours_date):
-		frappe.throw(
-			_("A newer reading exists (from {0}).").format(frappe.format(unit.running_hours_date, "Date"))
-		)
-	ensure_hours_forward(hours, unit.running_hours)
-	unit.running_hours = hours
-	unit.running_hours_date = day
-	unit.flags.ignore_permissions = True
-	unit.save()
-	return unit

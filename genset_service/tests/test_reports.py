@@ -75,7 +75,7 @@ class TestReports(GensetTestCase):
 			(self.team["After-sales Engineer"], 3, 2, 1),
 		)
 		self.assertEqual((row["ftf_percent"], row["repeat_percent"]), (66.7, 33.3))
-		self.assertEqual([s["value"] for s in summary], [3, 66.7, 33.3])
+		self.assertEqual([s["value"] for s in summary], [3, 66.7, 33.3, 0])
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [66.7])
 		# a window of a single genset's model, an engineer with no work, an empty period
 		self.assertEqual(ftf.execute({**self.range, "engineer": self.team["Technical Engineer"]})[1], [])

@@ -2,10 +2,14 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
-from frappe.utils import getdate
 
 from genset_service.scheduling import voice
-from genset_service.scheduling.unit import record_running_hours
+from genset_service.scheduling.readings import (
+	check_reading,
+	reading_time_of_day,
+	record_reading,
+	remove_reading,
+)
 
 SERVICE = "Customer Return Visit"
 
@@ -13,11 +17,22 @@ SERVICE = "Customer Return Visit"
 class GensetReturnVisit(Document):
 	def validate(self):
 		voice.validate_visit(self, SERVICE)
+		if self.running_hours and self.docstatus == 0:
+			check_reading(self.unit, self.running_hours, reading_time_of_day(self.visit_date))
 
 	def on_submit(self):
 		if self.running_hours:
-			record_running_hours(self.unit, self.running_hours, getdate(self.visit_date))
+			record_reading(
+				self.unit,
+				self.running_hours,
+				reading_time_of_day(self.visit_date),
+				"Return Visit",
+				self.doctype,
+				self.name,
+			)
 		voice.complete_visit_task(self, SERVICE, self.visit_date, self.visited_by)
 
 	def on_cancel(self):
+		if self.running_hours:
+			remove_reading(self.doctype, self.name)
 		voice.reopen_visit_task(self)

@@ -10,15 +10,28 @@ from frappe import _
 from frappe.utils import add_days, cint, get_datetime
 
 from genset_service.analytics.kpi import RequestFact, first_time_fix
-from genset_service.reporting import check_filters
+from genset_service.reporting import check_filters, previous_range
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 GROUPS = {"Engineer": "engineer", "Model": "item_code", "Service Type": "service_type"}
 
 
+def totals(filters) -> dict | None:
+	"""All groups together: the FTF card and the previous period in the summary."""
+	rows = compute(frappe._dict(filters, group_by="Service Type"))
+	return rows[-1] if rows else None
+
+
 @frappe.read_only()
 def execute(filters=None):
 	filters = check_filters(filters)
+	rows = compute(filters)
+	total = rows.pop() if rows else None
+	previous = totals(previous_range(filters))
+	return columns(filters), rows, None, chart(rows), summary(total, previous)
+
+
+def compute(filters) -> list[dict]:
 	repeat_days = cint(filters.get("repeat_days") or 30)
 	if not 1 <= repeat_days <= 365:
 		frappe.throw(_("Repeat within must be from 1 to 365 days, not {0}.").format(repeat_days))
@@ -70,9 +83,11 @@ def execute(filters=None):
 		)
 		for r in requests
 	]
-	rows = first_time_fix(facts, openings, repeat_days)
-	total = rows.pop() if rows else None
-	columns = [
+	return first_time_fix(facts, openings, repeat_days)
+
+
+def columns(filters) -> list[dict]:
+	return [
 		{
 			"fieldname": "group",
 			"label": _(filters.get("group_by") or "Engineer"),
@@ -85,7 +100,10 @@ def execute(filters=None):
 		{"fieldname": "repeat_visits", "label": _("Repeat Visits"), "fieldtype": "Int", "width": 120},
 		{"fieldname": "repeat_percent", "label": _("Repeat %"), "fieldtype": "Percent", "width": 110},
 	]
-	chart = {
+
+
+def chart(rows) -> dict:
+	return {
 		"data": {
 			"labels": [row["group"] for row in rows],
 			"datasets": [
@@ -95,7 +113,10 @@ def execute(filters=None):
 		},
 		"type": "bar",
 	}
-	summary = [
+
+
+def summary(total, previous) -> list[dict]:
+	return [
 		{"label": _("Resolved Requests"), "value": total["requests"] if total else 0, "datatype": "Int"},
 		{
 			"label": _("First-Time Fix"),
@@ -109,5 +130,10 @@ def execute(filters=None):
 			"datatype": "Percent",
 			"indicator": "Red" if total and total["repeat_percent"] > 10 else "Blue",
 		},
+		{
+			"label": _("First-Time Fix, Previous Period"),
+			"value": previous["ftf_percent"] if previous else 0,
+			"datatype": "Percent",
+			"indicator": "Grey",
+		},
 	]
-	return columns, rows, None, chart, summary
