@@ -119,6 +119,9 @@ override_whitelisted_methods = {
 # Document events
 # ---------------
 doc_events = {
+	"Address": {
+		"validate": "genset_service.events.address.validate",
+	},
 	"Item": {
 		"validate": "genset_service.events.item.validate",
 	},
@@ -143,12 +146,13 @@ scheduler_events = {
 		"genset_service.scheduling.voice.send_due_surveys",
 		"genset_service.scheduling.reminders.send_reminders",
 	],
-	"hourly": [
-		"genset_service.scheduling.requests.escalate",
-	],
 	"cron": {
-		# a large delivery's plan whose job died is queued again
-		"*/10 * * * *": ["genset_service.scheduling.large_delivery.requeue_stale_plans"],
+		"*/10 * * * *": [
+			# the request clocks: a 2-hour promise needs a look more often than hourly
+			"genset_service.scheduling.requests.escalate",
+			# a large delivery's plan whose job died is queued again
+			"genset_service.scheduling.large_delivery.requeue_stale_plans",
+		],
 	},
 }
 

@@ -97,8 +97,16 @@ def test_catalogue_has_all_18_services_and_every_rule_is_valid(rules):
 		"Technology Upgrading",
 		"Emergency Rescue",
 	}
-	records = {r["name"]: r for r in json.loads(RECORDS.read_text())}
-	assert records["Field Maintenance"]["response_sla_hours"] == 48
+	# the catalogue's promises are the default agreement's: on site within 48 h, 4 h in an emergency,
+	# remote support answered within 2 h (Medium priority; High half of it, Low one and a half times)
+	(promise,) = json.loads((RECORDS.parent / "genset_service_agreement.json").read_text())
+	targets = {(t["service_type"], t["priority"]): t for t in promise["targets"]}
+	assert promise["applies_to"] == "Default"
+	assert targets[("Field Maintenance", "Medium")]["on_site_hours"] == 48
+	assert targets[("Field Maintenance", "High")]["on_site_hours"] == 24
+	assert targets[("Field Maintenance", "Low")]["on_site_hours"] == 72
+	assert targets[("Emergency Rescue", "Medium")]["on_site_hours"] == 4
+	assert targets[("Remote Support", "Medium")]["acknowledge_hours"] == 2
 
 
 # ------------------------------------------------------------------ order

@@ -1,11 +1,11 @@
 """SLA compliance of on-demand requests from facts the report reads (pure: no Frappe).
 
-A request **opens** at its opening time; it is **responded** to when first responded on; the engineer
-is **on site** at the start of the service report that resolved it; it is **resolved** at that report's
-end. Its **response target** is the SLA's response-by time; its **resolution target** the SLA's
-resolution-by time. A request **breaches** when it was responded to (or, still unanswered, the clock
-passed) after its response target, or resolved (or, still open, the clock passed) after its resolution
-target.
+Each request has up to three clocks, each with a deadline when its agreement promises it:
+**acknowledge** (a person first responds), **on site** (an engineer checks in, or the resolving service
+report starts) and **restored** (the resolving report ends). A clock is **met in time** when its event
+came by its deadline; it is **breached** when its event came later, or has not come and the deadline
+has passed. Hours are counted from the request's opening to each event. A request **met its SLA**
+when every clock its agreement promises was met in time.
 """
 
 import datetime
@@ -14,6 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 HOUR = datetime.timedelta(hours=1)
+CLOCKS = ("acknowledge", "on_site", "restored")
+LABELS = {"acknowledge": "Acknowledge", "on_site": "On Site", "restored": "Restored"}
+
+
+@dataclass(frozen=True)
+class ClockTimes:
+	deadline: datetime.datetime | None = None
+	done: datetime.datetime | None = None
+
+
+NO_CLOCK = ClockTimes()
 
 
 @dataclass(frozen=True)
@@ -22,11 +33,9 @@ class RequestTimes:
 	service_type: str
 	priority: str
 	opened: datetime.datetime
-	response_by: datetime.datetime | None = None
-	responded: datetime.datetime | None = None
-	on_site: datetime.datetime | None = None
-	resolved: datetime.datetime | None = None
-	resolution_by: datetime.datetime | None = None
+	acknowledge: ClockTimes = NO_CLOCK
+	on_site: ClockTimes = NO_CLOCK
+	restored: ClockTimes = NO_CLOCK
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -37,20 +46,15 @@ def percentile(values: list[float], share: float) -> float | None:
 	return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def _late(done: datetime.datetime | None, target: datetime.datetime | None, now: datetime.datetime) -> bool:
-	if not target:
+def late(clock: ClockTimes, now: datetime.datetime) -> bool:
+	if not clock.deadline:
 		return False
-	return (done or now) > target
+	return (clock.done or now) > clock.deadline
 
 
 def breaches(request: RequestTimes, now: datetime.datetime) -> list[str]:
-	"""Which targets a request missed: 'Response', 'Resolution'."""
-	missed = []
-	if _late(request.responded, request.response_by, now):
-		missed.append("Response")
-	if _late(request.resolved, request.resolution_by, now):
-		missed.append("Resolution")
-	return missed
+	"""The clocks a request missed, by label."""
+	return [LABELS[name] for name in CLOCKS if late(getattr(request, name), now)]
 
 
 def _stats(values: list[float]) -> tuple[float | None, float | None]:
@@ -64,29 +68,31 @@ def compliance(requests: list[RequestTimes], now: datetime.datetime) -> list[dic
 	groups = defaultdict(list)
 	for request in requests:
 		groups[(request.service_type, request.priority)].append(request)
-	rows = [
-		_row(service_type, priority, members, now)
-		for (service_type, priority), members in sorted(groups.items())
-	]
+	rows = [_row(s, p, members, now) for (s, p), members in sorted(groups.items())]
 	if rows:
 		rows.append(_row(None, None, requests, now))
 	return rows
 
 
 def _row(service_type, priority, members: list[RequestTimes], now) -> dict:
-	with_target = [r for r in members if r.response_by]
-	in_time = [r for r in with_target if not _late(r.responded, r.response_by, now)]
-	respond = [(r.responded - r.opened) / HOUR for r in members if r.responded]
-	on_site = [(r.on_site - r.opened) / HOUR for r in members if r.on_site]
-	resolve = [(r.resolved - r.opened) / HOUR for r in members if r.resolved]
+	promised = [r for r in members if any(getattr(r, name).deadline for name in CLOCKS)]
+	broken = [r for r in members if breaches(r, now)]
 	row = {
 		"service_type": service_type,
 		"priority": priority,
 		"requests": len(members),
-		"responded_in_time": len(in_time),
-		"responded_in_time_percent": round(100 * len(in_time) / len(with_target), 1) if with_target else None,
-		"breaches": sum(1 for r in members if breaches(r, now)),
+		"breaches": len(broken),
+		# the SLA met: every promised clock of the request met in time
+		"met_percent": round(100 * (len(promised) - len(broken)) / len(promised), 1) if promised else None,
 	}
-	for name, values in (("respond", respond), ("on_site", on_site), ("resolve", resolve)):
-		row[f"mean_{name}_hours"], row[f"p90_{name}_hours"] = _stats(values)
+	for name in CLOCKS:
+		clocks = [(r.opened, getattr(r, name)) for r in members]
+		promised = [c for _o, c in clocks if c.deadline]
+		in_time = [c for c in promised if not late(c, now)]
+		row[f"{name}_promised"] = len(promised)
+		row[f"{name}_in_time"] = len(in_time)
+		row[f"{name}_in_time_percent"] = round(100 * len(in_time) / len(promised), 1) if promised else None
+		row[f"mean_{name}_hours"], row[f"p90_{name}_hours"] = _stats(
+			[(c.done - opened) / HOUR for opened, c in clocks if c.done]
+		)
 	return row

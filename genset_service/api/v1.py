@@ -8,7 +8,7 @@ from typing import Annotated
 
 import frappe
 from frappe import _
-from frappe.utils import date_diff, getdate, nowdate
+from frappe.utils import date_diff, getdate, now_datetime, nowdate
 
 from genset_service.api.guard import DateString, Hours, Image, Length, Limit, Name, Text, checked
 from genset_service.api.plan import get_unit_plan as _unit_plan
@@ -93,10 +93,17 @@ def record_running_hours(
 @frappe.whitelist(methods=["POST"])
 @checked
 def open_service_request(
-	unit: Name, service_type: Name, description: Text, priority: Name | None = None, channel: Name = "API"
+	unit: Name,
+	service_type: Name,
+	description: Text,
+	priority: Name | None = None,
+	channel: Name = "API",
+	urgent: Annotated[int, Limit(0, 1)] = 0,
 ) -> dict:
 	"""Open an on-demand service request (remote support, field maintenance, spare parts, upgrade,
-	emergency rescue) for a genset."""
+	emergency rescue) for a genset. Staff may set the priority; a customer marks it ``urgent`` and it
+	opens at the service type's default priority until staff confirm (a priority from a customer is
+	refused, 403). Answers the request's clocks: what is promised and by when."""
 	doc = frappe.get_doc(
 		{
 			"doctype": REQUEST,
@@ -105,15 +112,16 @@ def open_service_request(
 			"description": description,
 			"priority": priority,
 			"channel": channel,
+			"urgent": urgent,
 		}
 	)
 	doc.insert()
 	return {
-		"name": doc.name,
-		"status": doc.status,
-		"response_by": doc.response_by,
+		**_clocks(doc),
 		"in_warranty": doc.in_warranty,
-		"service_level_agreement": doc.service_level_agreement,
+		"agreement": doc.agreement,
+		"urgent": doc.urgent,
+		"response_by": doc.response_by,
 	}
 
 
@@ -257,3 +265,83 @@ def sign_off(doctype: Name, name: Name, signatory: Name, signature: Image) -> di
 	doc.save()
 	doc.add_comment("Info", _("Signed off by {0} ({1})").format(doc.customer_signatory, frappe.session.user))
 	return {"name": doc.name, "customer_signatory": doc.customer_signatory}
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def acknowledge_request(request: Name) -> dict:
+	"""A person of the service team takes the request: stops its acknowledge clock (once)."""
+	doc = frappe.get_doc(REQUEST, request)
+	doc.check_permission("write")
+	if is_portal_user():
+		raise frappe.PermissionError
+	if doc.status in ("Resolved", "Closed", "Cancelled"):
+		frappe.throw(_("Request {0} is {1}.").format(doc.name, _(doc.status)), title=_("Request Closed"))
+	if not doc.acknowledged_on:
+		doc.acknowledged_on, doc.acknowledged_by = now_datetime(), frappe.session.user
+		if doc.status == "Open":
+			doc.status = "In Progress"
+		doc.save()
+	return _clocks(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def check_in(request: Name) -> dict:
+	"""The engineer arrives at the genset (from the desk or the phone): stops the on-site clock only.
+	Refused for a closed request and for a user who is not an engineer."""
+	from genset_service.scheduling.clocks import check_in as record
+
+	if not frappe.db.exists(REQUEST, request):
+		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	if is_portal_user():
+		raise frappe.PermissionError
+	frappe.get_doc(REQUEST, request).check_permission("read")
+	record(request)
+	return _clocks(frappe.get_doc(REQUEST, request))
+
+
+def _clocks(doc) -> dict:
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"priority": doc.priority,
+		**{
+			field: doc.get(field)
+			for field in (
+				"acknowledge_by",
+				"acknowledge_state",
+				"acknowledged_on",
+				"on_site_by",
+				"on_site_state",
+				"on_site_on",
+				"restored_by",
+				"restored_state",
+				"restored_on",
+			)
+		},
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def set_site_pin(
+	unit: Name,
+	latitude: Annotated[float, Limit(-90, 90)],
+	longitude: Annotated[float, Limit(-180, 180)],
+) -> dict:
+	"""Pin a genset's site on the map (its site Address): staff who may edit the genset."""
+	doc = frappe.get_doc(UNIT, unit)
+	doc.check_permission("write")
+	if is_portal_user():
+		raise frappe.PermissionError
+	if not doc.site_address:
+		frappe.throw(
+			_("Genset {0} has no site address: set its Site Address first.").format(doc.name),
+			title=_("No Site Address"),
+		)
+	address = frappe.get_doc("Address", doc.site_address)
+	address.genset_latitude, address.genset_longitude = latitude, longitude
+	address.flags.ignore_permissions = True
+	address.save()
+	return {"unit": doc.name, "address": address.name, "latitude": latitude, "longitude": longitude}

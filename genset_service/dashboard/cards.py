@@ -43,7 +43,7 @@ def _answer(card: str, value, fieldtype: str, period) -> dict:
 @frappe.whitelist()
 @frappe.read_only()
 def sla_met_percent(filters=None) -> dict:
-	"""Share of the last 30 days' requests responded to within their SLA."""
+	"""Share of the last 30 days' requests that met every clock their agreement promises."""
 	from genset_service.genset_service.report.sla_compliance.sla_compliance import met_percent
 
 	check_manager()

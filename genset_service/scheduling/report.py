@@ -74,10 +74,15 @@ def on_submit(doc) -> None:
 	if doc.service_request:
 		request = frappe.get_doc(REQUEST, doc.service_request)
 		if request.status not in ("Resolved", "Closed"):
+			# the engineer was on site when the visit began (unless checked in before); the genset runs
+			# again at its end: the on-site and restored clocks stop, and the request's task completes
+			if not request.on_site_on:
+				request.on_site_on = get_datetime(doc.start_time)
+			request.restored_on = get_datetime(doc.end_time)
 			request.status = "Resolved"
 			request.resolution = doc.work_done
 			request.flags.ignore_permissions = True
-			request.save()  # stops the SLA clock and completes the request's task
+			request.save()
 	elif doc.task:
 		close_task(doc.task, doc.end_time, doc.engineer)
 	doc.db_set(values)
@@ -144,6 +149,9 @@ def on_cancel(doc) -> None:
 		if request.status == "Resolved":
 			request.status = "In Progress"
 			request.sla_resolution_date = None
+			request.restored_on = None
+			if not request.checked_in_by and str(request.on_site_on) == str(get_datetime(doc.start_time)):
+				request.on_site_on = None  # it came from this report
 			request.flags.ignore_permissions = True
 			request.save()
 	if doc.task:

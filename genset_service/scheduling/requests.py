@@ -1,13 +1,15 @@
-"""On-demand service requests (services 10, 11, 12, 14, 17) under ERPNext's Service Level Agreement
-engine: a task for the responsible role, a quotation when out of warranty, escalation when at risk
-and when breached."""
+"""On-demand service requests (services 10, 11, 12, 14, 17): a task for the responsible role, a
+quotation when out of warranty, three clocks (acknowledge, on site, restored; scheduling/clocks.py)
+and escalation per clock when at risk and when breached."""
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, time_diff_in_seconds
+from frappe.utils import get_datetime, getdate, now_datetime
 
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event
+from genset_service.planning.clocks import escalation_level
+from genset_service.scheduling import clocks
 from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
@@ -22,18 +24,15 @@ from genset_service.scheduling.tasks import cancel_tasks, close_task, open_servi
 REQUEST = "Genset Service Request"
 NOTICE = "Genset Escalation Notice"
 SLA = "Service Level Agreement"
-HOLIDAY_LIST = "Genset Service 7x24"
 OPEN = ("Open", "In Progress", "On Hold")
 DONE = ("Resolved", "Closed")
 PRIORITIES = ("Low", "Medium", "High")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-AT_RISK_SHARE = 0.75  # of the response time elapsed
 
 
 # ------------------------------------------------------------------ the request
 def validate(doc) -> None:
 	service = frappe.db.get_value(
-		SERVICE_TYPE, doc.service_type, ["anchor_event", "enabled", "response_sla_hours"], as_dict=True
+		SERVICE_TYPE, doc.service_type, ["anchor_event", "enabled", "default_priority"], as_dict=True
 	)
 	if not service or service.anchor_event != Event.ON_DEMAND or not service.enabled:
 		frappe.throw(
@@ -52,14 +51,20 @@ def validate(doc) -> None:
 		doc.item_code, doc.serial_no, doc.contract = unit.item_code, unit.serial_no, unit.contract
 		if doc.is_new():
 			doc.in_warranty = 1 if unit.warranty_status in ("In Warranty", "Extended") else 0
-	if doc.status != "Open" and not doc.first_responded_on and doc.status != "Cancelled":
-		doc.first_responded_on = now_datetime()
+	clocks.on_validate(doc, service.default_priority)
+	clocks.set_clocks(doc)
 
 
 def after_insert(doc) -> None:
+	deadlines = [d for d in (doc.acknowledge_by, doc.on_site_by, doc.restored_by) if d]
 	values = {
 		"task": open_service_task(
-			doc.service_type, doc, doc.opening_date, unit=doc.unit, contract=doc.contract
+			doc.service_type,
+			doc,
+			doc.opening_date,
+			unit=doc.unit,
+			contract=doc.contract,
+			due_by=min(get_datetime(d) for d in deadlines) if deadlines else None,
 		)
 	}
 	if doc.unit and not doc.in_warranty:
@@ -109,19 +114,48 @@ def on_update(doc) -> None:
 
 
 # ------------------------------------------------------------------ escalation
-def escalate(now=None) -> dict:
-	"""At risk (three quarters of the response time gone) and breached requests: notify the assignee,
-	and on a breach the escalation role too. Marks each level once."""
+CLOCK_FIELDS = ["acknowledged_on", "on_site_on", "restored_on"]
+
+
+def escalate(now=None, notify: bool = True) -> dict:
+	"""Each open request's clocks, read at ``now``: a clock three quarters gone is at risk, past its
+	deadline breached; each (request, clock, level) notifies the assignee and the escalation role once.
+	The request keeps each clock's state and its worst level (for the lists and the cards)."""
 	now = get_datetime(now or now_datetime())
 	rows = frappe.get_all(
 		REQUEST,
-		filters={
-			"status": ("in", OPEN),
-			"first_responded_on": ("is", "not set"),
-			"response_by": ("is", "set"),
-		},
-		fields=["name", "opening_date", "response_by", "escalation", "service_type", "customer_name", "task"],
+		filters={"status": ("in", OPEN), "agreement": ("is", "set")},
+		fields=[
+			"name",
+			"opening_date",
+			"service_type",
+			"priority",
+			"agreement",
+			"escalation",
+			"customer_name",
+			"task",
+			"acknowledge_state",
+			"on_site_state",
+			"restored_state",
+			"acknowledge_by",
+			"on_site_by",
+			"restored_by",
+			*CLOCK_FIELDS,
+		],
 	)
+	done = {"At Risk": [], "Breached": []}
+	if not rows:
+		return done
+	targets = clocks.targets_by_agreement({row.agreement for row in rows})
+	calendars = {name: clocks.calendar_of(name) for name in {row.agreement for row in rows}}
+	pauses = {}
+	for row in frappe.get_all(
+		"Genset Request Pause",
+		filters={"parent": ("in", [r.name for r in rows]), "parenttype": REQUEST},
+		fields=["parent", "paused_from", "paused_to"],
+		order_by="paused_from asc",
+	):
+		pauses.setdefault(row.parent, []).append(row)
 	assignees = dict(
 		frappe.get_all(
 			TASK,
@@ -130,59 +164,60 @@ def escalate(now=None) -> dict:
 			as_list=True,
 		)
 	)
-	done = {"At Risk": [], "Breached": []}
-	if not rows:
-		return done
 	managers = users_with_role(settings().escalation_role)
 	enabled = set(live_users([*assignees.values(), *managers]))
 	try:
-		_escalate_rows(rows, now, assignees, managers, enabled, done)
+		for row in rows:
+			row.pauses = pauses.get(row.name, [])
+			key = (row.service_type, row.priority)
+			readings = clocks.read_clocks(
+				row, targets.get(row.agreement, {}).get(key), calendars[row.agreement], now
+			)
+			_record_states(row, readings)
+			users = sorted({u for u in (assignees.get(row.task), *managers) if u in enabled})
+			for clock, reading in readings.items():
+				level = escalation_level(reading) if notify else None
+				if level and record_escalation(row, clock, level, users, now):
+					done[level].append(row.name)
 	except TransactionLost:
 		return {"At Risk": [], "Breached": []}  # another worker is escalating; nothing of this run was kept
 	return done
 
 
-def _escalate_rows(rows, now, assignees: dict, managers: list, enabled: set, done: dict) -> None:
-	for row in rows:
-		response_by = get_datetime(row.response_by)
-		allowed = time_diff_in_seconds(response_by, get_datetime(row.opening_date))
-		level = None
-		if now > response_by:
-			level = "Breached"
-		elif allowed > 0 and now >= add_to_date(
-			get_datetime(row.opening_date), seconds=allowed * AT_RISK_SHARE
-		):
-			level = "At Risk"
-		if not level or level == row.escalation:
-			continue
-		users = [assignees.get(row.task), *(managers if level == "Breached" else [])]
-		if record_escalation(row, level, sorted({u for u in users if u in enabled}), now):
-			done[level].append(row.name)
-
-
-def record_escalation(row, level: str, users: list[str], now) -> bool:
-	"""Take the request's notice for this level (a unique key: a second worker running the same job
-	finds it taken and notifies nobody), mark the request and notify. A failure is logged and leaves
-	the other requests to go on."""
-
-	def mark_and_notify(_notice) -> None:
-		values = {"escalation": level}
+def _record_states(row, readings: dict) -> None:
+	"""Write the clocks' states and deadlines when they changed (a running clock turns at risk, then
+	breached; a paused one's deadline moves)."""
+	values = {}
+	for clock, reading in readings.items():
+		_target, _stopped, deadline, state = clocks.FIELDS[clock]
+		if row.get(state) != reading.state:
+			values[state] = reading.state
+		if str(row.get(deadline) or "") != str(reading.deadline or ""):
+			values[deadline] = reading.deadline
+	level = clocks.worst(readings)
+	if level != (row.escalation or None):
+		values["escalation"] = level
 		if level == "Breached":
 			values["agreement_status"] = "Failed"
+	if values:
 		frappe.db.set_value(REQUEST, row.name, values, update_modified=False)
-		notify(row, level, users)
 
+
+def record_escalation(row, clock: str, level: str, users: list[str], now) -> bool:
+	"""Take the request's notice for this clock and level (a unique key: a second worker running the
+	same job finds it taken and notifies nobody), then notify. A failure is logged and leaves the other
+	requests to go on."""
 	notice = insert_if_absent(
 		{
 			"doctype": NOTICE,
 			"request": row.name,
-			"clock": "Response",
+			"clock": clock,
 			"level": level,
 			"notified_on": now,
 			"notified_users": "\n".join(users),
 		},
-		f"Genset escalation of {row.name} ({level})",
-		then=mark_and_notify,
+		f"Genset escalation of {row.name} ({clock}, {level})",
+		then=lambda _notice: notify(row, clock, level, users),
 	)
 	return bool(notice)
 
@@ -217,98 +252,30 @@ def users_with_role(role: str | None) -> list[str]:
 	]
 
 
-def notify(row, level: str, users: list[str]) -> None:
+def notify(row, clock: str, level: str, users: list[str]) -> None:
 	subject = (
-		_("Response time breached: {0} for {1} ({2})")
+		_("{0} clock breached: {1} for {2} ({3})")
 		if level == "Breached"
-		else _("Response time at risk: {0} for {1} ({2})")
-	).format(_(row.service_type), row.customer_name, row.name)
+		else _("{0} clock at risk: {1} for {2} ({3})")
+	).format(_(clock), _(row.service_type), row.customer_name, row.name)
 	notify_users(users, subject, REQUEST, row.name)
 
 
-# ------------------------------------------------------------------ SLAs as data
-def sync_service_level_agreements(service_types: list[str] | None = None) -> None:
-	"""One Service Level Agreement per on-demand service with a response time, 7x24, from the
-	service type's response hours. Made once; later changes of the hours update it."""
-	_ensure_prerequisites()
-	filters = {"anchor_event": Event.ON_DEMAND, "response_sla_hours": (">", 0)}
-	if service_types:
-		filters["name"] = ("in", service_types)
-	for service in frappe.get_all(
-		SERVICE_TYPE, filters=filters, fields=["name", "response_sla_hours", "enabled"]
-	):
-		level = f"Genset {service.name}"
-		seconds = int(service.response_sla_hours * 3600)
-		name = frappe.db.get_value(SLA, {"service_level": level, "document_type": REQUEST})
-		if name:
-			sla = frappe.get_doc(SLA, name)
-			if all(row.response_time == seconds for row in sla.priorities) and sla.enabled == service.enabled:
-				continue
-			for row in sla.priorities:
-				row.response_time = seconds
-			sla.enabled = service.enabled
-		else:
-			sla = frappe.get_doc(
-				{
-					"doctype": SLA,
-					"service_level": level,
-					"document_type": REQUEST,
-					"enabled": service.enabled,
-					"default_service_level_agreement": 0,
-					"condition": f"doc.service_type == {service.name!r}",
-					"holiday_list": HOLIDAY_LIST,
-					"apply_sla_for_resolution": 0,
-					"priorities": [
-						{
-							"priority": priority,
-							"response_time": seconds,
-							"default_priority": priority == "Medium",
-						}
-						for priority in PRIORITIES
-					],
-					"support_and_resolution": [
-						{"workday": day, "start_time": "00:00:00", "end_time": "23:59:59"} for day in WEEKDAYS
-					],
-					"sla_fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
-					"pause_sla_on": [{"status": "On Hold"}],
-				}
-			)
-		sla.flags.ignore_permissions = True
-		if not name:
-			_insert_agreement(sla)
-		else:
-			sla.save()
+# ------------------------------------------------------------------ priorities
+def ensure_priorities() -> None:
+	"""The three priorities the agreements speak of."""
+	for priority in PRIORITIES:
+		if not frappe.db.exists("Issue Priority", priority):
+			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
 
 
-def _insert_agreement(sla) -> None:
-	"""Insert an agreement for Genset Service Request. Its SLA fields are part of the DocType, and
-	ERPNext's before_insert would try to re-set them as if they were Custom Fields, so the insert runs
-	ERPNext's own validation and cache refresh, without that step."""
+def retire_erpnext_agreements() -> None:
+	"""Requests no longer run on ERPNext's SLA engine: the agreements the app made for them are
+	disabled (kept, with their history), so that ERPNext's engine leaves the requests alone."""
+	sla = frappe.qb.DocType(SLA)
+	frappe.qb.update(sla).set(sla.enabled, 0).where(sla.document_type == REQUEST).run()
 	from erpnext.support.doctype.service_level_agreement.service_level_agreement import (
 		set_documents_with_active_service_level_agreement,
 	)
 
-	sla.run_method("validate")
-	sla.set_new_name()
-	sla.set_parent_in_children()
-	sla.db_insert()
-	for child in sla.get_all_children():
-		child.db_insert()
 	set_documents_with_active_service_level_agreement()
-
-
-def _ensure_prerequisites() -> None:
-	frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 1)
-	for priority in PRIORITIES:
-		if not frappe.db.exists("Issue Priority", priority):
-			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
-	if not frappe.db.exists("Holiday List", HOLIDAY_LIST):
-		year = getdate().year
-		frappe.get_doc(
-			{
-				"doctype": "Holiday List",
-				"holiday_list_name": HOLIDAY_LIST,
-				"from_date": f"{year - 1}-01-01",
-				"to_date": f"{year + 10}-12-31",
-			}
-		).insert(ignore_permissions=True)

@@ -1,6 +1,5 @@
 """Writing the plan: tasks, their assignees (ToDo) and their cancellation, in bulk."""
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -8,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, cint, flt, getdate, nowdate
+from frappe.utils import add_days, add_to_date, cint, getdate, nowdate
 
 from genset_service.planning import (
 	Changes,
@@ -242,15 +241,20 @@ def close_todos(task_names: list[str], status: str = "Closed") -> None:
 
 
 def open_service_task(
-	service_type: str, source, start, unit: str | None = None, contract: str | None = None
+	service_type: str,
+	source,
+	start,
+	unit: str | None = None,
+	contract: str | None = None,
+	due_by=None,
 ) -> str | None:
 	"""One task of a service for a document that needs it now (a service request, a rejected
-	inspection's follow-up, a low survey's call back): due within the service's response time, or
-	its window's last day, assigned like planned tasks."""
+	inspection's follow-up, a low survey's call back): due by ``due_by`` (a request's first clock
+	deadline), or within the service's window, assigned like planned tasks."""
 	service = frappe.db.get_value(
 		SERVICE_TYPE,
 		service_type,
-		["responsible_role", "response_sla_hours", "offset_to_days", "enabled"],
+		["responsible_role", "offset_to_days", "enabled"],
 		as_dict=True,
 	)
 	if not service or not service.enabled:
@@ -258,7 +262,12 @@ def open_service_task(
 		source.add_comment("Info", _("No {0} task opened: that service is disabled.").format(_(service_type)))
 		return None
 	start = getdate(start)
-	days = math.ceil(flt(service.response_sla_hours) / 24) or cint(service.offset_to_days)
+	if not due_by:
+		from genset_service.scheduling.clocks import first_promise
+
+		hours = first_promise(service_type, source.get("customer"), start)
+		due_by = add_to_date(start, hours=hours) if hours else None
+	days = max(0, (getdate(due_by) - start).days) if due_by else cint(service.offset_to_days)
 	unit_values = (
 		frappe.db.get_value("Genset Unit", unit, ["item_code", "serial_no", "contract"], as_dict=True)
 		if unit

@@ -124,8 +124,31 @@ def _delivery_note_fields() -> list[dict]:
 	]
 
 
+def _address_fields() -> list[dict]:
+	"""A site's pin on the map: where the genset stands, for travel and dispatch."""
+	return [
+		{
+			"fieldname": "genset_latitude",
+			"fieldtype": "Float",
+			"label": "Latitude",
+			"insert_after": "pincode",
+			"precision": "6",
+			"description": "The site's pin: -90 to 90 (south is negative).",
+		},
+		{
+			"fieldname": "genset_longitude",
+			"fieldtype": "Float",
+			"label": "Longitude",
+			"insert_after": "genset_latitude",
+			"precision": "6",
+			"description": "-180 to 180 (west is negative).",
+		},
+	]
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
+		"Address": _address_fields(),
 		"Delivery Note": _delivery_note_fields(),
 		"Item": _item_fields(),
 		"Sales Order Item": _order_item_fields(),

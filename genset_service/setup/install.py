@@ -6,13 +6,14 @@ import pathlib
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from genset_service.scheduling.requests import sync_service_level_agreements
+from genset_service.scheduling.requests import ensure_priorities, retire_erpnext_agreements
 from genset_service.setup.custom_fields import get_custom_fields
 
 RECORDS = pathlib.Path(__file__).parent / "records"
 # default records, installed once: a System Manager's later edits are never overwritten
 RECORD_FILES = (
 	"genset_service_type.json",
+	"genset_service_agreement.json",
 	"genset_inspection_template.json",
 	"notification.json",
 	"webhook.json",
@@ -36,8 +37,9 @@ def setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	frappe.db.add_index("ToDo", ["allocated_to", "status"], TODO_INDEX)
 	apply_settings_defaults()
+	ensure_priorities()
 	install_default_records()
-	sync_service_level_agreements()
+	retire_erpnext_agreements()
 
 
 def apply_settings_defaults():
@@ -77,8 +79,6 @@ def install_default_records():
 
 def before_uninstall():
 	"""Leave ERPNext as it was: remove the custom fields the app added, and their columns."""
-	from frappe.model import no_value_fields
-
 	# records of other apps' DocTypes that point at this app's DocTypes
 	app_doctypes = frappe.get_all("DocType", filters={"module": "Genset Service"}, pluck="name")
 	for doctype, field in (
@@ -92,7 +92,16 @@ def before_uninstall():
 	# DDL: the query builder has no ALTER TABLE; the index name is this app's constant
 	frappe.db.sql_ddl(f"ALTER TABLE `tabToDo` DROP INDEX IF EXISTS `{TODO_INDEX}`")  # nosemgrep
 
+	remove_custom_fields()
+
+
+def remove_custom_fields(doctypes: list[str] | None = None) -> None:
+	"""The custom fields the app added (of these DocTypes only, when given), and their columns."""
+	from frappe.model import no_value_fields
+
 	for doctype, fields in get_custom_fields().items():
+		if doctypes and doctype not in doctypes:
+			continue
 		for field in fields:
 			name = f"{doctype}-{field['fieldname']}"
 			if frappe.db.exists("Custom Field", name):
@@ -104,3 +113,4 @@ def before_uninstall():
 				ddl = f"ALTER TABLE `tab{doctype}` DROP COLUMN `{field['fieldname']}`"
 				frappe.db.sql_ddl(ddl)  # nosemgrep
 		frappe.clear_cache(doctype=doctype)
+		frappe.cache.hdel("table_columns", f"tab{doctype}")  # Frappe's cached column list

@@ -90,6 +90,14 @@ def seed() -> None:
 	data["company"] = frappe.db.get_value("Genset Unit", a["unit"], "company")
 	data["large_delivery"] = large_delivery(item)
 	desk_history(a["customer"], team)
+	from genset_service.scheduling.requests import escalate
+
+	escalate(notify=False)  # the clocks' deadlines and states as of now
+	data["open_request"] = frappe.db.get_value(
+		"Genset Service Request",
+		{"customer": a["customer"], "status": "Open", "service_type": "Field Maintenance"},
+		order_by="opening_date asc",
+	)
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
 	print(json.dumps(data))
 

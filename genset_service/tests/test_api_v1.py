@@ -80,7 +80,11 @@ class TestApiV1(GensetTestCase):
 		)
 		request = frappe.get_doc("Genset Service Request", result["name"])
 		self.assertEqual((request.channel, request.priority, result["in_warranty"]), ("API", "High", 1))
-		self.assertTrue(result["response_by"] and result["service_level_agreement"])
+		self.assertEqual((result["agreement"], result["on_site_state"]), ("Catalogue Promise", "Running"))
+		opened = frappe.utils.get_datetime(request.opening_date)
+		self.assertEqual(
+			frappe.utils.get_datetime(result["on_site_by"]), frappe.utils.add_to_date(opened, hours=2)
+		)
 		with self.assertRaisesRegex(frappe.ValidationError, "description.* is required"):
 			v1.open_service_request(unit=self.unit.name, service_type="Emergency Rescue", description=" ")
 		with self.assertRaisesRegex(frappe.ValidationError, "too long"):

@@ -65,7 +65,18 @@ def get_context(context):
 	context.requests = frappe.get_all(
 		"Genset Service Request",
 		filters={"unit": unit.name},
-		fields=["name", "service_type", "status", "opening_date", "response_by"],
+		fields=[
+			"name",
+			"service_type",
+			"status",
+			"opening_date",
+			"acknowledge_by",
+			"acknowledge_state",
+			"on_site_by",
+			"on_site_state",
+			"on_site_on",
+			"urgent",
+		],
 		order_by="opening_date desc",
 		limit=20,
 	)
@@ -83,9 +94,12 @@ def get_context(context):
 		"Genset Service Type",
 		# the catalogue's on-demand services; follow-ups (damage claims, call-backs) are opened by staff
 		filters={"anchor_event": "On Demand", "enabled": 1, "portal_visible": 1, "catalogue_no": (">", 0)},
-		fields=["name", "response_sla_hours"],
+		fields=["name", "default_priority"],
 		order_by="catalogue_no asc",
 	)
+	promise = promises(unit.customer)
+	for service in context.request_types:
+		service.promise = promise.get((service.name, service.default_priority or "Medium"))
 	return context
 
 
@@ -110,3 +124,22 @@ def documents(unit: str) -> list:
 			)
 			rows.append(row)
 	return sorted(rows, key=lambda row: str(row.date), reverse=True)
+
+
+def promises(customer: str) -> dict:
+	"""What the customer's agreement promises per service at each priority, in words."""
+	from frappe.utils import getdate
+
+	from genset_service.planning.clocks import choose_agreement
+	from genset_service.scheduling.clocks import agreements_for
+
+	agreements = agreements_for(customer, getdate())
+	words = {}
+	for key in {k for a in agreements for k in a.targets}:
+		chosen = choose_agreement(agreements, *key)
+		targets = chosen.targets[key]
+		if targets.on_site:
+			words[key] = _("engineer on site within {0} h").format(frappe.format(targets.on_site, "Float"))
+		elif targets.acknowledge:
+			words[key] = _("response within {0} h").format(frappe.format(targets.acknowledge, "Float"))
+	return words

@@ -1,6 +1,6 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
-"""Chart source: the share of requests responded to within their SLA, per month of opening, over the
+"""Chart source: the share of requests that met every promised clock, per month of opening, over the
 last twelve months (the SLA Compliance report's rule)."""
 
 from collections import defaultdict
@@ -40,9 +40,9 @@ def get(
 	values = []
 	for month in months:
 		rows = compliance(by_month[month], now)
-		values.append(rows[-1]["responded_in_time_percent"] or 0 if rows else 0)
+		values.append((rows[-1]["met_percent"] or 0) if rows else 0)
 	return {
 		"labels": months,
-		"datasets": [{"name": _("Responded in Time %"), "values": values}],
+		"datasets": [{"name": _("SLA Met %"), "values": values}],
 		"fieldtype": "Percent",
 	}

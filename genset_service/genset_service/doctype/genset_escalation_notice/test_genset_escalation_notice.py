@@ -25,18 +25,19 @@ class TestGensetEscalationNotice(GensetTestCase):
 
 	def test_one_notice_per_request_clock_and_level(self):
 		request = self.make_request()
-		notice = frappe.get_doc({"doctype": NOTICE, "request": request, "level": "At Risk"})
-		notice.insert(ignore_permissions=True)
-		self.assertEqual(notice.notice_key, f"{request}:Response:At Risk")
+
+		def notice(clock, level):
+			return frappe.get_doc(
+				{"doctype": NOTICE, "request": request, "clock": clock, "level": level}
+			).insert(ignore_permissions=True)
+
+		self.assertEqual(notice("Acknowledge", "At Risk").notice_key, f"{request}:Acknowledge:At Risk")
 		with self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError)):
-			frappe.get_doc({"doctype": NOTICE, "request": request, "level": "At Risk"}).insert(
-				ignore_permissions=True
-			)
-		# the next level is a notice of its own
-		frappe.get_doc({"doctype": NOTICE, "request": request, "level": "Breached"}).insert(
-			ignore_permissions=True
-		)
-		self.assertEqual(frappe.db.count(NOTICE, {"request": request}), 2)
+			notice("Acknowledge", "At Risk")
+		# the next level, and another clock, are notices of their own
+		notice("Acknowledge", "Breached")
+		notice("On Site", "At Risk")
+		self.assertEqual(frappe.db.count(NOTICE, {"request": request}), 3)
 
 	def test_portal_users_cannot_read_notices(self):
 		from genset_service.tests.utils import make_portal_user

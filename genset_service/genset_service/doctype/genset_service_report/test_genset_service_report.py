@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils import add_to_date, getdate, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.tests.utils import (
@@ -77,7 +77,11 @@ class TestGensetServiceReport(GensetTestCase):
 		self.assertFalse(report.quotation)  # in warranty: free
 		request.reload()
 		self.assertEqual(request.status, "Resolved")
-		self.assertTrue(request.first_responded_on)
+		# the visit stopped the request's clocks: on site at its start, restored at its end
+		self.assertEqual(
+			(request.on_site_on, request.restored_on),
+			(get_datetime(report.start_time), get_datetime(report.end_time)),
+		)
 		self.assertEqual(frappe.db.get_value(TASK, request.task, "status"), "Done")
 		self.assertEqual(frappe.db.get_value(UNIT, self.unit.name, "running_hours"), 35)
 

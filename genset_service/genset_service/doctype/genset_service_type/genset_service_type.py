@@ -5,7 +5,6 @@ from frappe.model.document import Document
 
 from genset_service.planning import TermsError, rule_from_record
 from genset_service.scheduling.common import throw
-from genset_service.scheduling.requests import sync_service_level_agreements
 
 
 class GensetServiceType(Document):
@@ -14,7 +13,3 @@ class GensetServiceType(Document):
 			rule_from_record(self.as_dict()).validate()
 		except TermsError as error:
 			throw(error, title=self.service_name)
-
-	def on_update(self):
-		if self.anchor_event == "On Demand" and (self.response_sla_hours or 0) > 0:
-			sync_service_level_agreements([self.name])

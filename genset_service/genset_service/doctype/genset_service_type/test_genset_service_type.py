@@ -27,7 +27,14 @@ class TestGensetServiceType(GensetTestCase):
 			),
 			("Planned Delivery", -2, -1),
 		)
-		self.assertEqual(frappe.db.get_value(SERVICE_TYPE, "Field Maintenance", "response_sla_hours"), 48)
+		self.assertEqual(
+			frappe.db.get_value(
+				"Genset Clock Target",
+				{"parent": "Catalogue Promise", "service_type": "Field Maintenance", "priority": "Medium"},
+				"on_site_hours",
+			),
+			48,
+		)
 		for role in {s.responsible_role for s in services}:
 			self.assertTrue(frappe.db.exists("Role", role), role)
 

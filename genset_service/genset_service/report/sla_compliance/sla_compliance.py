@@ -1,9 +1,9 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
-"""SLA Compliance: per on-demand service type and priority, the requests opened in the period, the
-share responded to within the SLA, mean and 90th-percentile hours to respond, to arrive on site (the
-start of the resolving service report) and to resolve (its end); the breached requests listed under
-their group. The rules are in genset_service.analytics.sla."""
+"""SLA Compliance: per on-demand service type and priority, the requests opened in the period and
+their three clocks (acknowledge, on site, restored): the share met in time, mean and 90th-percentile
+hours from the opening to each event, and the breached requests listed under their group with the
+clocks they missed. The rules are in genset_service.analytics.sla."""
 
 from collections import defaultdict
 
@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from genset_service.analytics.sla import RequestTimes, breaches, compliance
+from genset_service.analytics.sla import CLOCKS, LABELS, ClockTimes, RequestTimes, breaches, compliance
 from genset_service.reporting import check_filters, datetime_range, previous_range
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
@@ -22,7 +22,9 @@ def _dt(value):
 
 
 def request_times(filters) -> list[RequestTimes]:
-	"""The period's requests (the user's permissions apply) with their resolving report's times."""
+	"""The period's requests (the user's permissions apply) with their clocks. Requests from before
+	the clocks have no on-site or restored time of their own: their resolving report's start and end
+	stand in."""
 	start, end = datetime_range(filters)
 	conditions = {"opening_date": ("between", [start, end]), "status": ("!=", "Cancelled")}
 	for field in ("company", "customer", "item_code", "service_type"):
@@ -36,10 +38,13 @@ def request_times(filters) -> list[RequestTimes]:
 			"service_type",
 			"priority",
 			"opening_date",
-			"response_by",
-			"first_responded_on",
-			"sla_resolution_by",
 			"status",
+			"acknowledge_by",
+			"acknowledged_on",
+			"on_site_by",
+			"on_site_on",
+			"restored_by",
+			"restored_on",
 		],
 		order_by="opening_date asc",
 		limit_page_length=0,
@@ -64,19 +69,22 @@ def request_times(filters) -> list[RequestTimes]:
 				service_type=r.service_type,
 				priority=r.priority or _("Not Set"),
 				opened=get_datetime(r.opening_date),
-				response_by=_dt(r.response_by),
-				responded=_dt(r.first_responded_on),
-				on_site=_dt(report.start_time) if report else None,
-				resolved=_dt(report.end_time) if report else None,
-				resolution_by=_dt(r.sla_resolution_by),
+				acknowledge=ClockTimes(_dt(r.acknowledge_by), _dt(r.acknowledged_on)),
+				on_site=ClockTimes(
+					_dt(r.on_site_by), _dt(r.on_site_on) or (_dt(report.start_time) if report else None)
+				),
+				restored=ClockTimes(
+					_dt(r.restored_by), _dt(r.restored_on) or (_dt(report.end_time) if report else None)
+				),
 			)
 		)
 	return facts
 
 
 def met_percent(filters) -> float | None:
+	"""Share of the period's requests with a promise that met every promised clock (the SLA card)."""
 	rows = compliance(request_times(filters), now_datetime())
-	return rows[-1]["responded_in_time_percent"] if rows else None
+	return rows[-1]["met_percent"] if rows else None
 
 
 @frappe.read_only()
@@ -110,36 +118,27 @@ def execute(filters=None):
 
 
 def columns() -> list[dict]:
-	hours = [
-		(f"{kind}_{name}_hours", label)
-		for name, title in (("respond", _("Respond")), ("on_site", _("On Site")), ("resolve", _("Resolve")))
-		for kind, label in (
-			("mean", _("Mean Hours to {0}").format(title)),
-			("p90", _("P90 Hours to {0}").format(title)),
-		)
-	]
+	def column(fieldname, label, fieldtype="Float", width=140, **extra):
+		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+
+	per_clock = []
+	for name in CLOCKS:
+		title = _(LABELS[name])
+		per_clock += [
+			column(f"{name}_in_time_percent", _("{0} in Time %").format(title), "Percent", 150),
+			column(f"mean_{name}_hours", _("Mean Hours to {0}").format(title), width=160),
+			column(f"p90_{name}_hours", _("P90 Hours to {0}").format(title), width=160),
+		]
 	return [
-		{"fieldname": "service_type", "label": _("Service Type"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "priority", "label": _("Priority"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "requests", "label": _("Requests"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "responded_in_time", "label": _("Responded in Time"), "fieldtype": "Int", "width": 130},
-		{
-			"fieldname": "responded_in_time_percent",
-			"label": _("Responded in Time %"),
-			"fieldtype": "Percent",
-			"width": 150,
-		},
-		*({"fieldname": field, "label": label, "fieldtype": "Float", "width": 150} for field, label in hours),
-		{"fieldname": "breaches", "label": _("Breaches"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "request",
-			"label": _("Breached Request"),
-			"fieldtype": "Link",
-			"options": REQUEST,
-			"width": 160,
-		},
-		{"fieldname": "breach", "label": _("Missed"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "opened", "label": _("Opened"), "fieldtype": "Datetime", "width": 160},
+		column("service_type", _("Service Type"), "Data", 200),
+		column("priority", _("Priority"), "Data", 90),
+		column("requests", _("Requests"), "Int", 90),
+		column("met_percent", _("SLA Met %"), "Percent", 110),
+		*per_clock,
+		column("breaches", _("Breaches"), "Int", 90),
+		column("request", _("Breached Request"), "Link", 160, options=REQUEST),
+		column("breach", _("Missed"), "Data", 200),
+		column("opened", _("Opened"), "Datetime", 160),
 	]
 
 
@@ -149,36 +148,47 @@ def chart(groups: list[dict]) -> dict:
 			"labels": [f"{g['service_type']} ({g['priority']})" for g in groups],
 			"datasets": [
 				{
-					"name": _("Responded in Time %"),
-					"values": [g["responded_in_time_percent"] or 0 for g in groups],
+					"name": _("{0} in Time %").format(_(LABELS[name])),
+					"values": [g[f"{name}_in_time_percent"] or 0 for g in groups],
 				}
+				for name in CLOCKS
 			],
 		},
 		"type": "bar",
-		"colors": ["#29CD42"],
 	}
 
 
 def summary(total: dict | None, previous: float | None) -> list[dict]:
-	met = total["responded_in_time_percent"] if total else None
+	total = total or {}
+	met = total.get("met_percent")
 	return [
-		{"label": _("Requests"), "value": total["requests"] if total else 0, "datatype": "Int"},
+		{"label": _("Requests"), "value": total.get("requests", 0), "datatype": "Int"},
 		{
-			"label": _("Responded in Time"),
+			"label": _("SLA Met"),
 			"value": met or 0,
 			"datatype": "Percent",
 			"indicator": "Green" if met is not None and met >= 90 else "Orange",
 		},
 		{"label": _("Previous Period"), "value": previous or 0, "datatype": "Percent", "indicator": "Grey"},
 		{
+			"label": _("Acknowledged in Time"),
+			"value": total.get("acknowledge_in_time_percent") or 0,
+			"datatype": "Percent",
+		},
+		{
+			"label": _("On Site in Time"),
+			"value": total.get("on_site_in_time_percent") or 0,
+			"datatype": "Percent",
+		},
+		{
 			"label": _("Mean Hours to Arrive On Site"),
-			"value": (total or {}).get("mean_on_site_hours") or 0,
+			"value": total.get("mean_on_site_hours") or 0,
 			"datatype": "Float",
 		},
 		{
 			"label": _("Breaches"),
-			"value": total["breaches"] if total else 0,
+			"value": total.get("breaches", 0),
 			"datatype": "Int",
-			"indicator": "Red" if total and total["breaches"] else "Green",
+			"indicator": "Red" if total.get("breaches") else "Green",
 		},
 	]
