@@ -1,0 +1,111 @@
+"""The optimiser behind a small pure interface: ``solve(problem) -> Proposal``.
+
+VROOM (through ``pyvroom``) is the solver: a maintained vehicle-routing engine that knows skills,
+priorities, time windows and shifts, and answers in seconds for thousands of visits. Each engineer's
+working day is one vehicle (home to home, within the day's hours); each visit a job with its skill, its
+window for the start of service and its duration; the cost is travel time. Anything that answers the
+same interface can replace it."""
+
+import time
+from collections import defaultdict
+
+from genset_service.dispatch import travel
+from genset_service.dispatch.model import Problem, Proposal, Stop
+from genset_service.planning.geo import distance_km
+
+
+def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
+	import vroom
+
+	started = time.perf_counter()
+	engineers, visits = problem.engineers, problem.visits
+	places = [e.home for e in engineers] + [v.place for v in visits]
+	seconds, _km = travel.matrix(places, problem.speed_kmh)
+	skills = {
+		name: number
+		for number, name in enumerate(
+			sorted({v.skill for v in visits} | {s for e in engineers for s in e.skills}), start=1
+		)
+	}
+	model = vroom.Input()
+	model.set_durations_matrix(profile="car", matrix_input=seconds)
+	vehicles, shift_of = [], {}
+	for position, engineer in enumerate(engineers):
+		for index, shift in enumerate(engineer.shifts):
+			vehicle = len(vehicles) + 1
+			shift_of[vehicle] = (engineer.id, index)
+			vehicles.append(
+				vroom.Vehicle(
+					vehicle,
+					start=position,
+					end=position,
+					skills={skills[s] for s in engineer.skills},
+					time_window=vroom.TimeWindow(shift.start, shift.end),
+				)
+			)
+	model.add_vehicle(vehicles)
+	model.add_job(
+		[
+			vroom.Job(
+				number,
+				location=len(engineers) + number - 1,
+				default_service=visit.duration,
+				skills={skills[visit.skill]},
+				priority=max(0, min(100, visit.priority)),
+				time_windows=[vroom.TimeWindow(visit.earliest, visit.latest)],
+			)
+			for number, visit in enumerate(visits, start=1)
+		]
+	)
+	solution = model.solve(exploration_level=exploration, nb_threads=threads)
+	proposal = Proposal(solver="VROOM")
+	for row in solution.routes.to_dict("records"):
+		if row["type"] != "job":
+			continue
+		visit = visits[int(row["id"]) - 1]
+		engineer, shift = shift_of[int(row["vehicle_id"])]
+		begin = int(row["arrival"]) + int(row["waiting_time"])
+		proposal.stops.append(Stop(visit.id, engineer, shift, begin, begin + visit.duration))
+	placed = {stop.visit for stop in proposal.stops}
+	proposal.unassigned = {v.id: why_not(problem, v) for v in visits if v.id not in placed}
+	proposal.seconds = round(time.perf_counter() - started, 3)
+	return proposal
+
+
+def why_not(problem: Problem, visit) -> str:
+	"""Why a visit found no place, in words."""
+	able = [e for e in problem.engineers if visit.skill in e.skills]
+	if not able:
+		return f"no engineer has the skill {visit.skill}"
+	if not any(
+		s.start <= visit.latest and visit.earliest + visit.duration <= s.end for e in able for s in e.shifts
+	):
+		return "no working hours of a skilled engineer fall within its window"
+	return "the skilled engineers' days are full within its window"
+
+
+def solve_by_territory(problem: Problem, exploration: int = 1, threads: int = 2) -> Proposal:
+	"""A large region is solved territory by territory (the engineers' own territories; each visit goes
+	to the territory whose engineers live nearest on average), each a problem of its own: the work is
+	close to linear in the number of territories instead of growing with the whole region at once."""
+	started = time.perf_counter()
+	teams = defaultdict(list)
+	for engineer in problem.engineers:
+		teams[engineer.territory].append(engineer)
+	if len(teams) < 2:
+		return solve(problem, exploration, threads)
+	centres = {
+		name: (sum(e.home[0] for e in team) / len(team), sum(e.home[1] for e in team) / len(team))
+		for name, team in teams.items()
+	}
+	work = defaultdict(list)
+	for visit in problem.visits:
+		able = [n for n, team in teams.items() if any(visit.skill in e.skills for e in team)] or list(teams)
+		work[min(able, key=lambda n: distance_km(centres[n], visit.place))].append(visit)
+	proposal = Proposal(solver="VROOM by territory")
+	for name, team in sorted(teams.items()):
+		part = solve(Problem(tuple(team), tuple(work[name]), problem.speed_kmh), exploration, threads)
+		proposal.stops += part.stops
+		proposal.unassigned.update(part.unassigned)
+	proposal.seconds = round(time.perf_counter() - started, 3)
+	return proposal
