@@ -12,6 +12,21 @@ from frappe import _
 from genset_service.permissions import customers_of
 
 PAGE_LENGTH = 20
+# what the portal shows of a service request: its clocks as the customer sees them
+REQUEST_FIELDS = (
+	"name",
+	"unit",
+	"serial_no",
+	"service_type",
+	"status",
+	"opening_date",
+	"acknowledge_by",
+	"acknowledge_state",
+	"on_site_by",
+	"on_site_state",
+	"on_site_on",
+	"urgent",
+)
 MAX_SEARCH = 140
 
 

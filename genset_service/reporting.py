@@ -79,3 +79,8 @@ def change(current, previous) -> str:
 	if current is None or previous is None:
 		return ""
 	return _("{0} against the previous period ({1})").format(f"{current - previous:+.1f}", previous)
+
+
+def chosen(filters, fields: tuple[str, ...]) -> dict:
+	"""The list conditions for the filters among ``fields`` the user set."""
+	return {field: filters[field] for field in fields if filters.get(field)}

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from genset_service.portal import page_number, paginate, portal_customers, refuse
+from genset_service.portal import REQUEST_FIELDS, page_number, paginate, portal_customers, refuse
 
 no_cache = 1
 STATUSES = ("Open", "In Progress", "On Hold", "Resolved", "Closed", "Cancelled")
@@ -33,20 +33,7 @@ def get_context(context):
 	context.requests = frappe.get_all(
 		"Genset Service Request",
 		filters=filters,
-		fields=[
-			"name",
-			"unit",
-			"serial_no",
-			"service_type",
-			"status",
-			"opening_date",
-			"acknowledge_by",
-			"acknowledge_state",
-			"on_site_by",
-			"on_site_state",
-			"on_site_on",
-			"urgent",
-		],
+		fields=list(REQUEST_FIELDS),
 		order_by="opening_date desc, name desc",
 		limit_start=start,
 		limit_page_length=length,

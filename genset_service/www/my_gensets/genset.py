@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from genset_service.planning import TaskStatus
-from genset_service.portal import portal_customers
+from genset_service.portal import REQUEST_FIELDS, portal_customers
 
 no_cache = 1
 UPCOMING = 10
@@ -65,18 +65,7 @@ def get_context(context):
 	context.requests = frappe.get_all(
 		"Genset Service Request",
 		filters={"unit": unit.name},
-		fields=[
-			"name",
-			"service_type",
-			"status",
-			"opening_date",
-			"acknowledge_by",
-			"acknowledge_state",
-			"on_site_by",
-			"on_site_state",
-			"on_site_on",
-			"urgent",
-		],
+		fields=list(REQUEST_FIELDS),
 		order_by="opening_date desc",
 		limit=20,
 	)

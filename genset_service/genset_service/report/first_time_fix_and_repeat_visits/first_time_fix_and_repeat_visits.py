@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import add_days, cint, get_datetime
 
 from genset_service.analytics.kpi import RequestFact, first_time_fix
-from genset_service.reporting import check_filters, previous_range
+from genset_service.reporting import check_filters, chosen, previous_range
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 GROUPS = {"Engineer": "engineer", "Model": "item_code", "Service Type": "service_type"}
@@ -42,9 +42,7 @@ def compute(filters) -> list[dict]:
 		"opening_date": ("between", [filters.from_date, add_days(filters.to_date, 1)]),
 		"status": ("in", ("Resolved", "Closed")),
 	}
-	for field in ("company", "customer", "item_code", "service_type"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code", "service_type")))
 	requests = frappe.get_list(
 		REQUEST, filters=conditions, fields=["name", "unit", "item_code", "service_type"], limit_page_length=0
 	)

@@ -16,7 +16,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 
 from genset_service.analytics.reliability import Failure, UnitLife, reliability
 from genset_service.planning.readings import hours_at
-from genset_service.reporting import check_filters, datetime_range, previous_range
+from genset_service.reporting import check_filters, chosen, datetime_range, previous_range
 
 UNIT, REQUEST, REPORT = "Genset Unit", "Genset Service Request", "Genset Service Report"
 READING = "Genset Running Hours Reading"
@@ -25,9 +25,7 @@ READING = "Genset Running Hours Reading"
 def facts(filters) -> tuple[list[UnitLife], list[Failure]]:
 	_start, end = datetime_range(filters)
 	conditions = {"status": ("!=", "Cancelled"), "commissioning_date": ("<=", filters.to_date)}
-	for field in ("company", "customer", "item_code"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code")))
 	units = frappe.get_list(
 		UNIT, filters=conditions, fields=["name", "item_code", "commissioning_date"], limit_page_length=0
 	)
@@ -141,9 +139,7 @@ def mean_time_to_repair(filters) -> float | None:
 		"opening_date": ("between", [start, end]),
 		"unit": ("is", "set"),
 	}
-	for field in ("company", "customer", "item_code"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code")))
 	requests = frappe.get_list(
 		REQUEST, filters=conditions, fields=["name", "opening_date"], limit_page_length=0
 	)

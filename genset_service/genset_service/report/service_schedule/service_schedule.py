@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import add_days, getdate
 
 from genset_service.planning import TaskStatus
-from genset_service.reporting import check_filters
+from genset_service.reporting import check_filters, chosen
 
 TASK, UNIT = "Genset Service Task", "Genset Unit"
 
@@ -23,9 +23,7 @@ def execute(filters=None):
 		"due_from": ("<=", filters.to_date),
 		"due_to": (">=", filters.from_date),
 	}
-	for field in ("company", "customer", "item_code", "service_type"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code", "service_type")))
 	if filters.get("engineer"):
 		conditions["assigned_to"] = filters.engineer
 	tasks = frappe.get_list(

@@ -12,7 +12,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from genset_service.analytics.sla import CLOCKS, LABELS, ClockTimes, RequestTimes, breaches, compliance
-from genset_service.reporting import check_filters, datetime_range, previous_range
+from genset_service.reporting import check_filters, chosen, datetime_range, previous_range
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 
@@ -27,9 +27,7 @@ def request_times(filters) -> list[RequestTimes]:
 	stand in."""
 	start, end = datetime_range(filters)
 	conditions = {"opening_date": ("between", [start, end]), "status": ("!=", "Cancelled")}
-	for field in ("company", "customer", "item_code", "service_type"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code", "service_type")))
 	requests = frappe.get_list(
 		REQUEST,
 		filters=conditions,

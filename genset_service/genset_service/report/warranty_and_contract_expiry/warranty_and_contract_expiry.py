@@ -12,7 +12,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from genset_service.analytics.kpi import percent
-from genset_service.reporting import check_filters
+from genset_service.reporting import check_filters, chosen
 
 UNIT, TASK, EXTENSION = "Genset Unit", "Genset Service Task", "Genset Warranty Extension"
 OFFER = "Extended Warranty Offer"
@@ -25,9 +25,7 @@ def execute(filters=None):
 		"status": ("!=", "Cancelled"),
 		"warranty_end_date": ("between", [filters.from_date, filters.to_date]),
 	}
-	for field in ("company", "customer", "item_code"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "item_code")))
 	units = frappe.get_list(
 		UNIT,
 		filters=conditions,

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, getdate
 
-from genset_service.reporting import check_filters, datetime_range
+from genset_service.reporting import check_filters, chosen, datetime_range
 
 UNIT, REPORT = "Genset Unit", "Genset Service Report"
 GROUPS = {"Model": "item_code", "Customer": "customer", "Month": "month"}
@@ -25,9 +25,7 @@ def execute(filters=None):
 		frappe.throw(_("Group by Model, Customer or Month."))
 	start, end = datetime_range(filters)
 	conditions = {"docstatus": 1, "end_time": ("between", [start, end])}
-	for field in ("company", "customer", "service_type", "engineer"):
-		if filters.get(field):
-			conditions[field] = filters[field]
+	conditions.update(chosen(filters, ("company", "customer", "service_type", "engineer")))
 	reports = frappe.get_list(
 		REPORT,
 		filters=conditions,
