@@ -7,7 +7,9 @@ import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import get_datetime, get_time, getdate, now_datetime
+
+from erpnext.support.doctype.issue.issue import get_holidays
 
 from genset_service.permissions import is_portal_user
 from genset_service.planning.clocks import (
@@ -25,12 +27,14 @@ AGREEMENT = "Genset Service Agreement"
 ENGINEER = "Genset Engineer"
 PAUSING_REASONS = ("Site Closed", "Customer Asked")  # On Hold for these pauses on site and restored
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# clock -> (target field of Genset Clock Target, when it stopped, its deadline, its state) on the request
+# clock -> (its hours in Targets, and on the request: when it stopped, its deadline, its state)
 FIELDS = {
-	Clock.ACKNOWLEDGE: ("acknowledge_hours", "acknowledged_on", "acknowledge_by", "acknowledge_state"),
-	Clock.ON_SITE: ("on_site_hours", "on_site_on", "on_site_by", "on_site_state"),
-	Clock.RESTORED: ("restored_hours", "restored_on", "restored_by", "restored_state"),
+	Clock.ACKNOWLEDGE: ("acknowledge", "acknowledged_on", "acknowledge_by", "acknowledge_state"),
+	Clock.ON_SITE: ("on_site", "on_site_on", "on_site_by", "on_site_state"),
+	Clock.RESTORED: ("restored", "restored_on", "restored_by", "restored_state"),
 }
+# the request's columns the clocks read and write
+CLOCK_COLUMNS = [column for _target, *columns in FIELDS.values() for column in columns]
 WORST = (State.BREACHED, State.AT_RISK)
 
 
@@ -87,7 +91,7 @@ def calendar_of(agreement: str | None) -> Calendar:
 	if not agreement:
 		return Calendar()
 	days = {
-		WEEKDAYS.index(row.workday): (_time(row.start_time), _time(row.end_time))
+		WEEKDAYS.index(row.workday): (get_time(row.start_time), get_time(row.end_time))
 		for row in frappe.get_all(
 			"Service Day",
 			filters={"parent": agreement, "parenttype": AGREEMENT},
@@ -95,25 +99,8 @@ def calendar_of(agreement: str | None) -> Calendar:
 		)
 	}
 	holiday_list = frappe.db.get_value(AGREEMENT, agreement, "holiday_list")
-	holidays = (
-		frozenset(
-			getdate(d)
-			for d in frappe.get_all(
-				"Holiday",
-				filters={"parent": holiday_list, "parenttype": "Holiday List"},
-				pluck="holiday_date",
-			)
-		)
-		if holiday_list
-		else frozenset()
-	)
+	holidays = frozenset(getdate(d) for d in get_holidays(holiday_list)) if holiday_list else frozenset()
 	return Calendar(days=days or None, holidays=holidays)
-
-
-def _time(value):
-	if isinstance(value, datetime.timedelta):
-		return (datetime.datetime.min + value).time()
-	return get_datetime(f"2000-01-01 {value}").time()
 
 
 def targets_of(doc) -> tuple[str | None, Targets | None]:
@@ -134,23 +121,18 @@ def read_clocks(doc, targets: Targets | None, calendar: Calendar, now) -> dict:
 	"""Each clock's reading for a request."""
 	opened = get_datetime(doc.opening_date or now)
 	pauses = pauses_of(doc)
-	hours = {
-		Clock.ACKNOWLEDGE: targets.acknowledge if targets else None,
-		Clock.ON_SITE: targets.on_site if targets else None,
-		Clock.RESTORED: targets.restored if targets else None,
-	}
 	return {
 		clock: read_clock(
 			ClockFacts(
 				started=opened,
-				target_hours=hours[clock],
+				target_hours=getattr(targets, target) if targets else None,
 				stopped=get_datetime(doc.get(stopped)) if doc.get(stopped) else None,
 				pauses=pauses if clock in Clock.PAUSABLE else (),
 			),
 			calendar,
 			now,
 		)
-		for clock, (_target, stopped, _deadline, _state) in FIELDS.items()
+		for clock, (target, stopped, _deadline, _state) in FIELDS.items()
 	}
 
 

@@ -93,8 +93,8 @@ def record_reading(
 	remarks: str | None = None,
 ):
 	"""Write one reading, then bring the lifetime hours and the unit up to date; returns the reading.
-	A document records at most one reading (its reference is a unique key)."""
-	lock_unit(unit)
+	A document records at most one reading (its reference is a unique key); the reading's validate
+	locks the unit."""
 	key = reference_key(reference_doctype, reference_name)
 	if key and frappe.db.exists(READING, {"reading_key": key}):
 		frappe.throw(
@@ -117,7 +117,6 @@ def record_reading(
 	)
 	doc.flags.ignore_permissions = True
 	doc.insert()
-	doc.reload()
 	return doc
 
 

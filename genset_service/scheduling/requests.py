@@ -114,9 +114,6 @@ def on_update(doc) -> None:
 
 
 # ------------------------------------------------------------------ escalation
-CLOCK_FIELDS = ["acknowledged_on", "on_site_on", "restored_on"]
-
-
 def escalate(now=None, notify: bool = True) -> dict:
 	"""Each open request's clocks, read at ``now``: a clock three quarters gone is at risk, past its
 	deadline breached; each (request, clock, level) notifies the assignee and the escalation role once.
@@ -134,13 +131,7 @@ def escalate(now=None, notify: bool = True) -> dict:
 			"escalation",
 			"customer_name",
 			"task",
-			"acknowledge_state",
-			"on_site_state",
-			"restored_state",
-			"acknowledge_by",
-			"on_site_by",
-			"restored_by",
-			*CLOCK_FIELDS,
+			*clocks.CLOCK_COLUMNS,
 		],
 	)
 	done = {"At Risk": [], "Breached": []}

@@ -18,6 +18,7 @@ from genset_service.planning import (
 	assign_least_loaded,
 	task_status,
 )
+from genset_service.scheduling.clocks import first_promise
 from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
@@ -263,8 +264,6 @@ def open_service_task(
 		return None
 	start = getdate(start)
 	if not due_by:
-		from genset_service.scheduling.clocks import first_promise
-
 		hours = first_promise(service_type, source.get("customer"), start)
 		due_by = add_to_date(start, hours=hours) if hours else None
 	days = max(0, (getdate(due_by) - start).days) if due_by else cint(service.offset_to_days)

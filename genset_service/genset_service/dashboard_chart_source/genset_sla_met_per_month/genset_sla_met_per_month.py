@@ -10,29 +10,15 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from genset_service.analytics.sla import compliance
-from genset_service.dashboard.months import chart_filters, last_months
+from genset_service.dashboard.months import last_twelve_months
 from genset_service.genset_service.report.sla_compliance.sla_compliance import request_times
-from genset_service.reporting import check_manager
 
 
 @frappe.whitelist()
 @frappe.read_only()
-def get(
-	chart_name=None,
-	chart=None,
-	no_cache=None,
-	filters=None,
-	from_date=None,
-	to_date=None,
-	timespan=None,
-	time_interval=None,
-	heatmap_year=None,
-	refresh=None,
-):
-	"""Computed on each call, for managers only (Frappe's chart cache is keyed by chart alone: it would
-	answer a cached figure to any caller and ignore the filters)."""
-	check_manager()
-	months, period = last_months(12, chart_filters(filters))
+def get(filters=None, **_chart):
+	"""See genset_service.dashboard.months.last_twelve_months."""
+	months, period = last_twelve_months(filters)
 	by_month = defaultdict(list)
 	for fact in request_times(period):
 		by_month[fact.opened.strftime("%Y-%m")].append(fact)

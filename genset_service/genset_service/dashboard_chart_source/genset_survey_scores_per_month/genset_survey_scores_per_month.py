@@ -8,29 +8,15 @@ from frappe import _
 from frappe.utils import getdate
 
 from genset_service.analytics.satisfaction import satisfaction
-from genset_service.dashboard.months import chart_filters, last_months
+from genset_service.dashboard.months import last_twelve_months
 from genset_service.genset_service.report.customer_satisfaction.customer_satisfaction import surveys
-from genset_service.reporting import check_manager
 
 
 @frappe.whitelist()
 @frappe.read_only()
-def get(
-	chart_name=None,
-	chart=None,
-	no_cache=None,
-	filters=None,
-	from_date=None,
-	to_date=None,
-	timespan=None,
-	time_interval=None,
-	heatmap_year=None,
-	refresh=None,
-):
-	"""Computed on each call, for managers only (Frappe's chart cache is keyed by chart alone: it would
-	answer a cached figure to any caller and ignore the filters)."""
-	check_manager()
-	months, period = last_months(12, chart_filters(filters))
+def get(filters=None, **_chart):
+	"""See genset_service.dashboard.months.last_twelve_months."""
+	months, period = last_twelve_months(filters)
 	rows = {
 		row["group"]: row
 		for row in satisfaction(surveys(period), lambda s: getdate(s["answered_on"]).strftime("%Y-%m"))
