@@ -112,3 +112,137 @@ def test_a_large_region_is_solved_territory_by_territory():
 	proposal = solve_by_territory(problem)
 	assert {s.visit: s.engineer for s in proposal.stops} == {"near-york": "north", "near-leeds": "south"}
 	assert check(problem, proposal) == []
+
+
+# ------------------------------------------------------------------ roads, emergencies, board rules
+def _serve(answers: dict):
+	"""A routing server on loopback answering each path prefix with canned JSON; returns (url, seen)."""
+	import http.server
+	import json
+	import threading
+
+	seen = []
+
+	class Handler(http.server.BaseHTTPRequestHandler):
+		def answer(self):
+			length = int(self.headers.get("Content-Length") or 0)
+			seen.append((self.command, self.path, self.rfile.read(length) if length else b""))
+			body = next((b for prefix, b in answers.items() if self.path.startswith(prefix)), None)
+			self.send_response(200 if body is not None else 404)
+			self.end_headers()
+			self.wfile.write(json.dumps(body or {}).encode())
+
+		do_GET = do_POST = answer
+
+		def log_message(self, *args):
+			pass
+
+	server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+	threading.Thread(target=server.serve_forever, daemon=True).start()
+	return f"http://127.0.0.1:{server.server_port}", seen, server
+
+
+def test_a_road_server_matrix_is_what_solver_and_checker_both_use():
+	from genset_service.dispatch import travel
+
+	pins = [LEEDS, YORK, HULL]
+	# roads far slower than the straight line: two hours between any two places
+	hour = [[0 if i == j else 7200 for j in range(3)] for i in range(3)]
+	metres = [[0 if i == j else 40_000 for j in range(3)] for i in range(3)]
+	url, seen, server = _serve(
+		{
+			"/table/v1/driving/": {"code": "Ok", "durations": hour, "distances": metres},
+			"/sources_to_targets": {
+				"sources_to_targets": [
+					[{"time": hour[i][j], "distance": 40.0 * (i != j)} for j in range(3)] for i in range(3)
+				]
+			},
+		}
+	)
+	try:
+		secs, kms = travel.road_matrix("OSRM", url, pins)
+		assert secs == hour and kms[0][1] == 40.0
+		assert seen[-1][1].startswith("/table/v1/driving/-1.550000,53.800000;-1.080000,53.960000;")
+		secs, kms = travel.road_matrix("Valhalla", url + "/", pins)
+		assert secs == hour and kms[1][2] == 40.0
+		assert seen[-1][0] == "POST" and b'"costing": "auto"' in seen[-1][2]
+	finally:
+		server.shutdown()
+	problem = Problem(
+		(engineer("ann", shifts=(Shift(8 * HOUR, 14 * HOUR),)),),
+		(visit("v1", place=YORK, hours=1), visit("v2", place=HULL, hours=1)),
+	)
+	road = dataclasses.replace(problem, road=(hour, [[k / 1000 for k in row] for row in metres]))
+	# straight lines: both fit in six hours; by these roads (two hours a leg) only one does
+	assert len(solve(problem).stops) == 2
+	proposal = solve(road)
+	assert len(proposal.stops) == 1 and check(road, proposal) == []
+	assert travel_km(road, proposal) == 80.0
+	# the checker measures the roads too: the straight-line plan is refused on them
+	assert any("home at" in v or "cannot be there" in v for v in check(road, solve(problem)))
+
+
+def test_a_road_server_that_fails_is_named():
+	import pytest
+
+	from genset_service.dispatch import travel
+
+	url, _seen, server = _serve({"/table/v1/driving/": {"code": "InvalidQuery", "message": "Too many"}})
+	try:
+		with pytest.raises(travel.RoadError, match="InvalidQuery: Too many"):
+			travel.road_matrix("OSRM", url, [LEEDS, YORK])
+		with pytest.raises(travel.RoadError, match="HTTP 404"):
+			travel.road_matrix("Valhalla", url, [LEEDS, YORK])
+	finally:
+		server.shutdown()
+	with pytest.raises(travel.RoadError):
+		travel.road_matrix("OSRM", "http://127.0.0.1:9", [LEEDS, YORK], timeout=2)
+
+
+def test_the_soonest_engineer_is_the_one_free_nearest_within_the_day():
+	import datetime
+
+	from genset_service.dispatch.soonest import Whereabouts, soonest
+
+	now = datetime.datetime(2026, 12, 7, 10)
+	end = now.replace(hour=17)
+	skills = frozenset({"Emergency Rescue"})
+	people = [
+		Whereabouts("far", HULL, now, end, skills),
+		Whereabouts("busy", LEEDS, now.replace(hour=13), end, skills, visits_left=2),  # visit in hand
+		Whereabouts("near", (53.95, -1.10), now, end, skills),
+		Whereabouts("unskilled", YORK, now, end, frozenset({"Maintenance"})),
+		Whereabouts("leaving", HULL, now, now.replace(hour=10, minute=30), skills),  # day ends first
+	]
+	found = soonest(people, YORK, "Emergency Rescue", 50)
+	assert [a.engineer for a in found] == ["near", "far", "busy"]
+	assert found[0].arrival < now + datetime.timedelta(minutes=5) and found[0].km < 2
+	assert found[2].visits_left == 2
+
+
+def test_board_moves_name_every_rule_they_break():
+	import datetime
+
+	from genset_service.dispatch.rules import Move, broken
+
+	monday = datetime.date(2026, 12, 7)
+	fine = Move(
+		day=monday,
+		start=datetime.datetime(2026, 12, 7, 8),
+		due_from=monday,
+		due_to=monday,
+		deadline=datetime.datetime(2026, 12, 7, 12),
+		skill="Maintenance",
+		skills=frozenset({"Maintenance"}),
+		works=True,
+	)
+	assert broken(fine) == []
+	bad = dataclasses.replace(
+		fine,
+		day=monday + datetime.timedelta(days=1),
+		start=datetime.datetime(2026, 12, 8, 8),
+		skills=frozenset(),
+		works=False,
+	)
+	assert broken(bad) == ["outside_window", "past_deadline", "no_skill", "day_off"]
+	assert broken(dataclasses.replace(fine, due_from=None, due_to=None, deadline=None)) == []

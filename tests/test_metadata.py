@@ -319,15 +319,15 @@ def test_workspace_links_point_at_existing_doctypes():
 		reports = {load(report)["name"] for report in (MODULE / "report").glob("*/*.json")}
 		cards_on_disk = {load(card)["name"] for card in (MODULE / "number_card").glob("*/*.json")}
 		charts_on_disk = {load(chart)["name"] for chart in (MODULE / "dashboard_chart").glob("*/*.json")}
+		pages = {load(page)["name"] for page in (MODULE / "page").glob("*/*.json")}
 		for link in workspace["links"]:
 			if link["type"] == "Link":
-				assert link["link_to"] in (reports if link["link_type"] == "Report" else known), link[
-					"link_to"
-				]
+				targets = {"Report": reports, "Page": pages}.get(link["link_type"], known)
+				assert link["link_to"] in targets, link["link_to"]
 		assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards_on_disk
 		assert {c["chart_name"] for c in workspace["charts"]} <= charts_on_disk
 		for shortcut in workspace["shortcuts"]:
-			assert shortcut["link_to"] in known
+			assert shortcut["link_to"] in (pages if shortcut["type"] == "Page" else known)
 		shortcut_names = {s["label"] for s in workspace["shortcuts"]}
 		cards = {l["label"] for l in workspace["links"] if l["type"] == "Card Break"}
 		for block in json.loads(workspace["content"]):

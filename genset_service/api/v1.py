@@ -345,3 +345,148 @@ def set_site_pin(
 	address.flags.ignore_permissions = True
 	address.save()
 	return {"unit": doc.name, "address": address.name, "latitude": latitude, "longitude": longitude}
+
+
+# ------------------------------------------------------------------ dispatch
+DISPATCHERS = ("Service Manager", "System Manager")
+EngineerList = Annotated[str, Length(5_000)]
+
+
+def _dispatcher() -> None:
+	"""Dispatch is the service managers' work."""
+	if frappe.session.user != "Administrator" and not set(DISPATCHERS) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("Dispatch is for the service managers."))
+
+
+def _names(value: str | None) -> list[str] | None:
+	"""Engineers as a JSON list or comma-separated names."""
+	if not value:
+		return None
+	try:
+		names = frappe.parse_json(value) if value.strip().startswith("[") else value.split(",")
+	except ValueError:
+		names = None
+	if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+		frappe.throw(_("Engineers must be a list of names."), title=_("Invalid Engineers"))
+	return [n.strip() for n in names if n.strip()] or None
+
+
+@frappe.whitelist(methods=["GET"])
+@frappe.read_only()
+@checked
+def dispatch_board(
+	from_date: DateString,
+	to_date: DateString,
+	territory: Name | None = None,
+	service_type: Name | None = None,
+	customer: Name | None = None,
+	proposal: Name | None = None,
+	start: Annotated[int, Limit(0, 1_000_000)] = 0,
+	page_length: Annotated[int, Limit(1, 500)] = 100,
+) -> dict:
+	"""The schedule board of up to 31 days: engineers, scheduled cards, a page of unscheduled work and
+	a proposal's cards when one is named."""
+	from genset_service.dispatch.board import board
+
+	_dispatcher()
+	return board(from_date, to_date, territory, service_type, customer, proposal, start, page_length)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def propose_dispatch(
+	from_date: DateString,
+	to_date: DateString,
+	engineers: EngineerList | None = None,
+	territory: Name | None = None,
+) -> dict:
+	"""Optimise the open on-site work of these days for these engineers (all, or the territory's): a
+	Draft proposal, nothing else changes until it is applied."""
+	from genset_service.dispatch.proposals import PROPOSAL, propose
+
+	_dispatcher()
+	name = propose(from_date, to_date, _names(engineers), territory)
+	return frappe.db.get_value(
+		PROPOSAL,
+		name,
+		[
+			"name",
+			"status",
+			"visit_count",
+			"placed_count",
+			"travel_km",
+			"baseline_km",
+			"solver",
+			"solve_seconds",
+		],
+		as_dict=True,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def apply_dispatch(proposal: Name) -> dict:
+	"""Check a Draft proposal against the site as it is now and write it: dates, engineers, order,
+	ToDos. Refused, with the checker's reasons, when it no longer holds."""
+	from genset_service.dispatch.proposals import apply
+
+	_dispatcher()
+	return apply(proposal)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def discard_dispatch(proposal: Name) -> dict:
+	from genset_service.dispatch.proposals import discard
+
+	_dispatcher()
+	return discard(proposal)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def move_visit(
+	task: Name,
+	engineer: Name | None = None,
+	day: DateString | None = None,
+	start_time: Annotated[str, Length(8)] | None = None,
+	confirm: bool = False,
+) -> dict:
+	"""Move a card on the board: to an engineer on a day (and time), or off the board (no day). Answers
+	``confirm`` with the reasons when the move breaks a rule and was not confirmed."""
+	from genset_service.dispatch.board import move
+
+	_dispatcher()
+	if start_time:
+		try:
+			frappe.utils.get_time(start_time)
+		except Exception:
+			frappe.throw(_("{0} is not a time (HH:MM).").format(frappe.utils.escape_html(start_time)))
+	return move(task, engineer, day, start_time, confirm)
+
+
+@frappe.whitelist(methods=["GET"])
+@frappe.read_only()
+@checked
+def nearest_engineers(request: Name) -> dict:
+	"""The engineers who can be on site soonest for a request, with their arrival against its on-site
+	deadline."""
+	from genset_service.dispatch.board import nearest
+
+	if not frappe.db.exists(REQUEST, request):
+		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	if is_portal_user():
+		raise frappe.PermissionError
+	return nearest(request)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def assign_nearest(request: Name, engineer: Name) -> dict:
+	"""Give the request's visit to one of the nearest engineers, expected at their arrival."""
+	from genset_service.dispatch.board import assign_nearest as assign
+
+	_dispatcher()
+	if not frappe.db.exists(REQUEST, request):
+		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	return assign(request, engineer)

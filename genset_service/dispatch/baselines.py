@@ -14,17 +14,18 @@ from genset_service.dispatch.model import Problem, Proposal, Stop
 from genset_service.dispatch.solver import why_not
 
 
-def _fits(clock, here, visit, shift, home, speed):
+def _fits(clock, here, visit, shift, home, legs):
 	"""The start of service if the visit fits next in this day, else None."""
-	start = max(clock + travel.seconds(here, visit.place, speed), visit.earliest)
+	start = max(clock + legs.seconds(here, visit.place), visit.earliest)
 	end = start + visit.duration
-	if start > visit.latest or end + travel.seconds(visit.place, home, speed) > shift.end:
+	if start > visit.latest or end + legs.seconds(visit.place, home) > shift.end:
 		return None
 	return start
 
 
 def least_loaded(problem: Problem) -> Proposal:
 	started = time.perf_counter()
+	legs = travel.Legs(problem)
 	load, mine = defaultdict(int), defaultdict(list)
 	proposal = Proposal(solver="least loaded")
 	for visit in sorted(problem.visits, key=lambda v: (-v.priority, v.latest, v.id)):
@@ -40,7 +41,7 @@ def least_loaded(problem: Problem) -> Proposal:
 		for index, shift in enumerate(engineer.shifts):
 			clock, here, left = shift.start, engineer.home, []
 			for visit in todo:
-				start = _fits(clock, here, visit, shift, engineer.home, problem.speed_kmh)
+				start = _fits(clock, here, visit, shift, engineer.home, legs)
 				if start is None:
 					left.append(visit)
 					continue
@@ -55,6 +56,7 @@ def least_loaded(problem: Problem) -> Proposal:
 
 def greedy_nearest(problem: Problem) -> Proposal:
 	started = time.perf_counter()
+	legs = travel.Legs(problem)
 	proposal = Proposal(solver="greedy nearest neighbour")
 	left = {v.id: v for v in problem.visits}
 	days = sorted(
@@ -72,10 +74,10 @@ def greedy_nearest(problem: Problem) -> Proposal:
 			for visit in left.values():
 				if visit.skill not in engineer.skills:
 					continue
-				start = _fits(clock, here, visit, shift, engineer.home, problem.speed_kmh)
+				start = _fits(clock, here, visit, shift, engineer.home, legs)
 				if start is None:
 					continue
-				key = (-visit.priority, travel.seconds(here, visit.place, problem.speed_kmh), visit.id)
+				key = (-visit.priority, legs.seconds(here, visit.place), visit.id)
 				if best is None or key < best[0]:
 					best = (key, visit, start)
 			if best is None:

@@ -12,6 +12,7 @@ TOLERANCE = 2  # seconds: the solver's travel matrix and this check round each l
 def check(problem: Problem, proposal: Proposal) -> list[str]:
 	visits = {v.id: v for v in problem.visits}
 	engineers = {e.id: e for e in problem.engineers}
+	legs = travel.Legs(problem)
 	found, routes = [], defaultdict(list)
 	seen = set()
 	for stop in proposal.stops:
@@ -39,13 +40,13 @@ def check(problem: Problem, proposal: Proposal) -> list[str]:
 		shift = engineer.shifts[index]
 		clock, here = shift.start, engineer.home
 		for stop, visit in route:
-			arrival = clock + travel.seconds(here, visit.place, problem.speed_kmh)
+			arrival = clock + legs.seconds(here, visit.place)
 			if stop.start + TOLERANCE < arrival:
 				found.append(
 					f"{stop.visit}: {engineer_id} cannot be there before {arrival} (double booked or too far)"
 				)
 			clock, here = max(stop.end, arrival + visit.duration), visit.place
-		home = clock + travel.seconds(here, engineer.home, problem.speed_kmh)
+		home = clock + legs.seconds(here, engineer.home)
 		if home > shift.end + TOLERANCE:
 			found.append(f"{engineer_id}, shift {index}: home at {home}, after the day ends at {shift.end}")
 	for visit in problem.visits:
@@ -61,7 +62,8 @@ def travel_km(problem: Problem, proposal: Proposal) -> float:
 	"""Home, the stops of each working day in order, home again, summed over every day."""
 	visits = {v.id: v for v in problem.visits}
 	engineers = {e.id: e for e in problem.engineers}
+	legs = travel.Legs(problem)
 	routes = defaultdict(list)
 	for stop in proposal.stops:
 		routes[(stop.engineer, stop.shift)].append(visits[stop.visit].place)
-	return round(sum(travel.route_km(places, engineers[e].home) for (e, _s), places in routes.items()), 1)
+	return round(sum(legs.route_km(places, engineers[e].home) for (e, _s), places in routes.items()), 1)

@@ -40,9 +40,13 @@ class Visit:
 
 @dataclass(frozen=True)
 class Problem:
+	"""The engineers and the work. Travel is straight-line distance at ``speed_kmh`` unless ``road``
+	holds (seconds, km) matrices from a routing server between ``travel.places(problem)``, in order."""
+
 	engineers: tuple[Engineer, ...]
 	visits: tuple[Visit, ...]
 	speed_kmh: float = 50.0
+	road: tuple | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

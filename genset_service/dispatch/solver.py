@@ -9,18 +9,18 @@ same interface can replace it."""
 import time
 from collections import defaultdict
 
+import vroom  # imported with the module: its pandas must not first load under a frozen clock
+
 from genset_service.dispatch import travel
 from genset_service.dispatch.model import Problem, Proposal, Stop
 from genset_service.planning.geo import distance_km
 
 
 def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
-	import vroom
-
 	started = time.perf_counter()
 	engineers, visits = problem.engineers, problem.visits
-	places = [e.home for e in engineers] + [v.place for v in visits]
-	seconds, _km = travel.matrix(places, problem.speed_kmh)
+	legs = travel.Legs(problem)
+	seconds = legs.secs.tolist() if hasattr(legs.secs, "tolist") else legs.secs
 	skills = {
 		name: number
 		for number, name in enumerate(
@@ -30,15 +30,16 @@ def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
 	model = vroom.Input()
 	model.set_durations_matrix(profile="car", matrix_input=seconds)
 	vehicles, shift_of = [], {}
-	for position, engineer in enumerate(engineers):
+	for engineer in engineers:
+		home = legs.index[engineer.home]
 		for index, shift in enumerate(engineer.shifts):
 			vehicle = len(vehicles) + 1
 			shift_of[vehicle] = (engineer.id, index)
 			vehicles.append(
 				vroom.Vehicle(
 					vehicle,
-					start=position,
-					end=position,
+					start=home,
+					end=home,
 					skills={skills[s] for s in engineer.skills},
 					time_window=vroom.TimeWindow(shift.start, shift.end),
 				)
@@ -48,7 +49,7 @@ def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
 		[
 			vroom.Job(
 				number,
-				location=len(engineers) + number - 1,
+				location=legs.index[visit.place],
 				default_service=visit.duration,
 				skills={skills[visit.skill]},
 				priority=max(0, min(100, visit.priority)),
@@ -104,7 +105,8 @@ def solve_by_territory(problem: Problem, exploration: int = 1, threads: int = 2)
 		work[min(able, key=lambda n: distance_km(centres[n], visit.place))].append(visit)
 	proposal = Proposal(solver="VROOM by territory")
 	for name, team in sorted(teams.items()):
-		part = solve(Problem(tuple(team), tuple(work[name]), problem.speed_kmh), exploration, threads)
+		part = Problem(tuple(team), tuple(work[name]), problem.speed_kmh)
+		part = solve(travel.part_of(problem, part), exploration, threads)
 		proposal.stops += part.stops
 		proposal.unassigned.update(part.unassigned)
 	proposal.seconds = round(time.perf_counter() - started, 3)

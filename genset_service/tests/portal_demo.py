@@ -18,6 +18,7 @@ from genset_service.tests.utils import (
 	make_portal_user,
 	make_sales_order,
 	make_service_team,
+	make_user,
 	set_gate,
 )
 
@@ -93,6 +94,7 @@ def seed() -> None:
 	from genset_service.scheduling.requests import escalate
 
 	escalate(notify=False)  # the clocks' deadlines and states as of now
+	data["dispatch"] = dispatch_region(a["customer"])
 	data["open_request"] = frappe.db.get_value(
 		"Genset Service Request",
 		{"customer": a["customer"], "status": "Open", "service_type": "Field Maintenance"},
@@ -180,3 +182,128 @@ def desk_history(customer: str, team: dict) -> None:
 		)
 		survey.flags.ignore_mandatory = True
 		survey.insert(ignore_permissions=True)
+
+
+DEMO_NOTE = "Dispatch demo"
+# engineers of the demo region: key, home pin, skills, working days, hours
+DEMO_ENGINEERS = (
+	(
+		"north",
+		(53.82, -1.56),
+		("Regular Inspection", "Maintenance", "Field Maintenance", "Emergency Rescue"),
+		7,
+		("07:00:00", "22:00:00"),
+	),
+	("east", (53.78, -1.20), ("Regular Inspection", "Field Maintenance"), 5, ("08:00:00", "17:00:00")),
+	("south", (53.58, -1.48), ("Regular Inspection", "Maintenance"), 5, ("08:00:00", "17:00:00")),
+	# on call around the clock for failures only: the optimiser gives them no planned work
+	("on-call", (53.70, -1.60), ("Field Maintenance", "Emergency Rescue"), 7, ("00:00:00", "23:59:00")),
+)
+
+
+def _pinned_address(title: str, pin: tuple, country: str) -> str:
+	name = frappe.db.get_value("Address", {"address_title": title})
+	if name:
+		return name
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": title,
+				"address_line1": f"{title} Road",
+				"city": ("Leeds", "Wakefield", "Harrogate", "York", "Bradford")[len(title) % 5],
+				"country": country,
+				"genset_latitude": pin[0],
+				"genset_longitude": pin[1],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def dispatch_region(customer: str) -> dict:
+	"""Customer A's gensets pinned across a region, three engineers with homes, skills and hours, and
+	twenty on-site visits due over the next two weeks, unscheduled (reset on every run: the browser
+	check optimises and applies them)."""
+	from frappe.utils import add_days, nowdate
+
+	from genset_service.dispatch.proposals import PROPOSAL
+
+	units = frappe.get_all(
+		"Genset Unit",
+		filters={"customer": customer, "status": ("!=", "Cancelled")},
+		fields=["name", "company", "site_address"],
+		order_by="name",
+	)
+	country = frappe.db.get_value("Company", units[0].company, "country")
+	for index, unit in enumerate(units):
+		pin = (53.55 + (index % 5) * 0.09, -1.85 + (index // 5) * 0.16)
+		if not unit.site_address or not frappe.db.get_value("Address", unit.site_address, "genset_latitude"):
+			address = _pinned_address(f"Genset Site {index + 1:02d}", pin, country)
+			frappe.db.set_value("Genset Unit", unit.name, "site_address", address)
+	engineers = []
+	for key, home, skills, days, (start, end) in DEMO_ENGINEERS:
+		user = make_user(f"gs-dispatch-{key}@example.com", ["After-sales Engineer"])
+		names = {"first_name": key.replace("-", " ").title(), "last_name": "Engineer"}
+		frappe.db.set_value("User", user, {**names, "full_name": " ".join(names.values())})
+		name = frappe.db.get_value("Genset Engineer", {"user": user})
+		if not name:
+			week = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+			name = (
+				frappe.get_doc(
+					{
+						"doctype": "Genset Engineer",
+						"user": user,
+						"full_name": f"{key.title()} Engineer",
+						"home_base": _pinned_address(f"Engineer Home {key.title()}", home, country),
+						"working_from": start,
+						"working_to": end,
+						"skills": [{"service_type": skill} for skill in skills],
+						**{day: int(n < days) for n, day in enumerate(week)},
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		frappe.db.set_value("Genset Engineer", name, "full_name", f"{names['first_name']} Engineer")
+		engineers.append(name)
+	today = nowdate()
+	tasks = frappe.get_all("Genset Service Task", filters={"notes": DEMO_NOTE}, pluck="name", order_by="name")
+	for index in range(len(tasks), 20):
+		tasks.append(
+			frappe.get_doc(
+				{
+					"doctype": "Genset Service Task",
+					"service_type": ("Regular Inspection", "Maintenance")[index % 2],
+					"unit": units[index % len(units)].name,
+					"due_from": today,
+					"due_to": today,
+					"responsible_role": "After-sales Engineer",
+					"notes": DEMO_NOTE,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	for index, task in enumerate(tasks):
+		frappe.db.set_value(
+			"Genset Service Task",
+			task,
+			{
+				"status": "Planned",
+				"due_from": add_days(today, 1 + index % 9),
+				"due_to": add_days(today, 4 + index % 9),
+				"assigned_to": None,
+				"_assign": None,
+				"scheduled_start": None,
+				"scheduled_end": None,
+				"route_order": 0,
+				"dispatch_proposal": None,
+			},
+		)
+	todo = frappe.qb.DocType("ToDo")
+	frappe.qb.update(todo).set(todo.status, "Cancelled").where(todo.reference_name.isin(tasks)).run()
+	proposal = frappe.qb.DocType(PROPOSAL)
+	frappe.qb.update(proposal).set(proposal.status, "Discarded").where(proposal.status == "Draft").run()
+	return {"engineers": engineers, "tasks": tasks}

@@ -40,8 +40,19 @@ frappe.ui.form.on("Genset Service Request", {
 				`<div class="text-warning">${__("The customer marked this request urgent: confirm or change its priority.")}</div>`
 			);
 		}
+		if (frm.doc.expected_on_site && !frm.doc.on_site_on) {
+			const late = frm.doc.on_site_by && frm.doc.expected_on_site > frm.doc.on_site_by;
+			parts.push(
+				`<span class="indicator-pill ${late ? "red" : "green"}">${__("Engineer expected {0}", [
+					frappe.datetime.str_to_user(frm.doc.expected_on_site),
+				])}${frm.doc.on_site_by ? " " + (late ? __("(after the deadline)") : __("(before the deadline)")) : ""}</span>`
+			);
+		}
 		if (parts.length) frm.dashboard.set_headline(parts.join(" "));
 		const open = ["Open", "In Progress", "On Hold"].includes(frm.doc.status);
+		if (open && !frm.doc.on_site_on && frappe.user.has_role(["Service Manager", "System Manager"])) {
+			frm.add_custom_button(__("Nearest Engineers"), () => genset_nearest_engineers(frm));
+		}
 		if (open && !frm.doc.acknowledged_on) {
 			frm.add_custom_button(__("Acknowledge"), () =>
 				frappe.call({
@@ -64,3 +75,65 @@ frappe.ui.form.on("Genset Service Request", {
 		}
 	},
 });
+
+// who can be on site soonest: skill, the visit in hand, distance, today's hours; one click to assign
+function genset_nearest_engineers(frm) {
+	frappe
+		.call({
+			method: "genset_service.api.v1.nearest_engineers",
+			type: "GET",
+			args: { request: frm.doc.name },
+		})
+		.then((r) => {
+			const found = r.message.candidates;
+			const esc = frappe.utils.escape_html;
+			const rows = found
+				.map(
+					(c) => `<tr>
+						<td>${esc(c.full_name)}</td>
+						<td>${frappe.datetime.str_to_user(c.arrival)}</td>
+						<td>${format_number(c.km, null, 1)} km</td>
+						<td>${
+							c.minutes_to_spare === null
+								? ""
+								: c.minutes_to_spare >= 0
+								? __("{0} min to spare", [c.minutes_to_spare])
+								: `<span class="text-danger">${__("{0} min late", [-c.minutes_to_spare])}</span>`
+						}</td>
+						<td>${__("{0} more visits today", [c.visits_left_today])}</td>
+						<td><button class="btn btn-xs btn-primary" data-engineer="${esc(c.engineer)}">${__(
+							"Assign"
+						)}</button></td></tr>`
+				)
+				.join("");
+			const dialog = new frappe.ui.Dialog({
+				title: __("Engineers who can be on site soonest"),
+				size: "large",
+				fields: [
+					{
+						fieldtype: "HTML",
+						options: found.length
+							? `<table class="table table-sm"><thead><tr><th>${__("Engineer")}</th><th>${__(
+									"Arrival"
+							  )}</th><th>${__("Distance")}</th><th>${__("On-site deadline")}</th><th></th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+							: `<p>${__(
+									"No engineer with the skill can reach the site within today's working hours."
+							  )}</p>`,
+					},
+				],
+			});
+			dialog.$wrapper.on("click", "button[data-engineer]", (event) => {
+				frappe
+					.call({
+						method: "genset_service.api.v1.assign_nearest",
+						args: { request: frm.doc.name, engineer: $(event.currentTarget).attr("data-engineer") },
+						freeze: true,
+					})
+					.then(() => {
+						dialog.hide();
+						frm.reload_doc();
+					});
+			});
+			dialog.show();
+		});
+}

@@ -1,0 +1,8 @@
+# Copyright (c) 2026, genset_service developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class GensetDispatchStop(Document):
+	pass
