@@ -9,13 +9,21 @@ input to pages and methods is a 4xx with a message; counts and /api/resource hol
 the token-authenticated API works. Screenshots go to the artifacts folder. Prints 'N passed, N failed'.
 """
 
+import base64
 import json
+import os
+import re
+import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+# a small JPEG: the photo the engineer takes
+JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAwAEADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDgq+lKK+a6/Pf+R5/c5Pne/wB3Y+7/AN//ALvL89/u7BX0pRXzXR/yPP7nJ873+7sH+/8A93l+e/3dgr6Uor5ro/5Hn9zk+d7/AHdg/wB//u8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/8A3eX57/d2CvpSivmuj/kef3OT53v93YP9/wD7vL89/u7BX0pRXzXR/wAjz+5yfO9/u7B/v/8Ad5fnv93YK+lKK+a6P+R5/c5Pne/3dg/3/wDu8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/AP3eX57/AHdgr6Uor5ro/wCR5/c5Pne/3dg/3/8Au8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/wD3eX57/d2CvpSivmuj/kef3OT53v8Ad2D/AH/+7y/Pf7uwV9KUV810f8jz+5yfO9/u7B/v/wDd5fnv93Y//9k="
 
 base, seed_file, artifacts = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 artifacts.mkdir(parents=True, exist_ok=True)
@@ -445,6 +453,282 @@ with sync_playwright() as p:
 		},
 	)
 	check("portal user: the manager's reports are refused (403)", refused.status == 403, str(refused.status))
+	# ------------------------------------------------------------------ the engineer's phone, offline
+	made = subprocess.run(
+		[
+			"bench",
+			"--site",
+			os.environ.get("GENSET_PORTAL_SITE", "portal.test"),
+			"execute",
+			"genset_service.tests.portal_demo.field_visits",
+			"--kwargs",
+			json.dumps({"customer": a["customer"]}),
+		],
+		cwd=os.environ.get("FRAPPE_BENCH_PATH", os.path.expanduser("~/frappe-bench")),
+		capture_output=True,
+		text=True,
+		check=False,
+	)
+	field = json.loads(next(line for line in made.stdout.splitlines() if line.startswith('{"user"')))
+	desk_admin = browser.new_context()
+	desk_admin.request.post(f"{base}/api/method/login", data={"usr": "Administrator", "pwd": "admin"})
+	bench_path = os.environ.get("FRAPPE_BENCH_PATH", os.path.expanduser("~/frappe-bench"))
+	site = os.environ.get("GENSET_PORTAL_SITE", "portal.test")
+	port = urllib.parse.urlparse(base).port
+
+	def server_down() -> None:
+		subprocess.run(["pkill", "-f", f"serve --port {port}"], check=False)
+		for _ in range(30):
+			try:
+				urllib.request.urlopen(f"{base}/api/method/ping", timeout=1)
+			except Exception:
+				return
+			time.sleep(0.5)
+
+	def server_up() -> None:
+		subprocess.Popen(
+			["bench", "--site", site, "serve", "--port", str(port)],
+			cwd=bench_path,
+			stdout=open(artifacts / "serve-again.log", "w"),
+			stderr=subprocess.STDOUT,
+		)
+		for _ in range(60):
+			try:
+				urllib.request.urlopen(f"{base}/api/method/ping", timeout=1)
+				return
+			except Exception:
+				time.sleep(1)
+
+	phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+	phone.request.post(f"{base}/api/method/login", data={"usr": field["user"], "pwd": seed["password"]})
+	app = phone.new_page()
+	app.goto(f"{base}/field", wait_until="networkidle")
+	app.wait_for_selector(f"a.card[data-task='{field['tasks']['inspection']}']", timeout=20000)
+	app.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+	app.reload(wait_until="networkidle")
+	app.wait_for_selector("a.card", timeout=20000)
+	shown = app.locator("a.card").evaluate_all("cs => cs.map(c => c.dataset.task)")
+	check(
+		"field app: my work lists my three tasks, and nobody else's",
+		set(field["tasks"].values()) <= set(shown)
+		and all(
+			t in field["tasks"].values()
+			or desk_admin.request.get(
+				f"{base}/api/method/frappe.client.get_value",
+				params={
+					"doctype": "Genset Service Task",
+					"filters": json.dumps({"name": t}),
+					"fieldname": "assigned_to",
+				},
+			).json()["message"]["assigned_to"]
+			== field["user"]
+			for t in shown
+		),
+		str(shown),
+	)
+	app.screenshot(path=str(artifacts / "field-my-work.png"), full_page=True)
+	assets = app.evaluate(
+		"() => performance.getEntriesByType('resource').filter(r => r.name.endsWith('.js')).map(r => [r.name, r.encodedBodySize || r.transferSize])"
+	)
+	script_bytes = sum(size for _name, size in assets)
+	check(
+		"field app: the first download is under 500 KB of JavaScript",
+		script_bytes < 500_000,
+		f"{script_bytes} bytes",
+	)
+	# a task: its genset, site, contact and history
+	app.locator(f"a.card[data-task='{field['tasks']['inspection']}']").click()
+	app.wait_for_selector("#view dl", timeout=5000)
+	check(
+		"field app: a task shows its genset, site and history",
+		"Running hours" in app.locator("#view").inner_text(),
+	)
+	app.screenshot(path=str(artifacts / "field-task.png"), full_page=True)
+	app.evaluate("() => { location.hash = '#/'; }")
+	app.wait_for_selector("a.card", timeout=5000)
+	# no network: the web server is stopped (a service worker's own requests ignore set_offline)
+	server_down()
+	started = time.perf_counter()
+	app.reload()
+	app.wait_for_selector("a.card", timeout=10000)
+	opened = time.perf_counter() - started
+	check(
+		"field app: with the server stopped it opens from the phone in under 1.5 s",
+		opened < 1.5,
+		f"{opened:.2f} s",
+	)
+	print(
+		f"figure: the field app opened offline in {opened:.2f} s; {script_bytes} bytes of JavaScript at first load"
+	)
+	app.screenshot(path=str(artifacts / "field-offline-open.png"), full_page=True)
+	# an inspection with a photo and a signature
+	photo = artifacts / "field-photo.jpg"
+	photo.write_bytes(base64.b64decode(JPEG))
+
+	def sign() -> None:
+		app.locator("#signature").scroll_into_view_if_needed()
+		box = app.locator("#signature").bounding_box()
+		app.mouse.move(box["x"] + 20, box["y"] + 70)
+		app.mouse.down()
+		for step in range(1, 12):
+			app.mouse.move(box["x"] + 20 + step * 25, box["y"] + 70 + (20 if step % 2 else -20))
+		app.mouse.up()
+
+	def inspect(task: str) -> None:
+		app.goto(f"{base}/field#/visit/{task}")
+		app.wait_for_selector("#visit .reading", timeout=10000)
+		for row in app.locator("#visit .reading").all():
+			field_input = row.locator('[name="value"]')
+			if field_input.evaluate("e => e.tagName") == "SELECT":
+				field_input.select_option("Pass")
+			elif field_input.get_attribute("inputmode") == "decimal":
+				limits = row.locator("label .muted").all_inner_texts()
+				numbers = re.findall(r"[0-9]+(?:\.[0-9]+)?", limits[0]) if limits else []
+				field_input.fill(numbers[0] if numbers else "450")
+			else:
+				field_input.fill("OK")
+		app.locator("#visit .reading").first.locator('[name="photo"]').set_input_files(str(photo))
+		app.wait_for_selector("#visit .thumb:not([hidden])", timeout=5000)
+		app.locator('[name="signatory"]').fill("Site Manager")
+		sign()
+
+	inspect(field["tasks"]["inspection"])
+	app.screenshot(path=str(artifacts / "field-inspection.png"), full_page=True)
+	app.locator("#visit button[type=submit]").click()
+	app.wait_for_selector("#view section", timeout=10000)
+	# a service report with parts from the van
+	app.goto(f"{base}/field#/visit/{field['tasks']['report']}")
+	app.wait_for_selector('#visit [name="work_done"]', timeout=10000)
+	app.locator('[name="work_done"]').fill("Changed the oil and the oil filter")
+	app.locator("#part").fill(field["part"])
+	app.locator("#part-qty").fill("2")
+	app.locator("#add-part").click()
+	app.locator('[name="signatory"]').fill("Site Manager")
+	sign()
+	app.screenshot(path=str(artifacts / "field-service-report.png"), full_page=True)
+	app.locator("#visit button[type=submit]").click()
+	app.wait_for_selector("#view section", timeout=10000)
+	# the office cancels the third task while the phone is offline; the engineer does it anyway
+	subprocess.run(
+		[
+			"bench",
+			"--site",
+			site,
+			"execute",
+			"genset_service.tests.portal_demo.cancel_task",
+			"--kwargs",
+			json.dumps({"task": field["tasks"]["conflict"]}),
+		],
+		cwd=bench_path,
+		check=False,
+		capture_output=True,
+	)
+	inspect(field["tasks"]["conflict"])
+	app.locator("#visit button[type=submit]").click()
+	app.wait_for_selector("#view section", timeout=10000)
+	waiting = app.locator("#outbox").inner_text()
+	check("field app: three visits wait in the outbox", waiting.startswith("3 waiting"), waiting)
+	# the outbox survives closing the page
+	queued = app.evaluate("() => window.fieldApp.outboxAll()")
+	app.close()
+	app = phone.new_page()
+	app.goto(f"{base}/field")
+	app.wait_for_selector("a.card, #view p", timeout=10000)
+	waiting = app.locator("#outbox").inner_text()
+	check("field app: the outbox survives closing the page", waiting.startswith("3 waiting"), waiting)
+	app.screenshot(path=str(artifacts / "field-outbox-waiting.png"), full_page=True)
+	# back in signal: sent in order, once
+	server_up()
+	app.locator("#outbox").click()
+	app.wait_for_function(
+		"() => document.querySelector('#outbox').innerText.startsWith('0 waiting')", timeout=60000
+	)
+	app.wait_for_timeout(1000)
+	app.screenshot(path=str(artifacts / "field-synced.png"), full_page=True)
+	check(
+		"field app: the cancelled task's visit comes back as a draft, with the reason",
+		"cancelled" in app.locator(".notices").inner_text(),
+		app.locator("#view").inner_text()[:300],
+	)
+
+	def get_list(doctype: str, filters: dict, fields: list) -> list:
+		return desk_admin.request.get(
+			f"{base}/api/resource/{doctype}",
+			params={"filters": json.dumps(filters), "fields": json.dumps(fields), "limit_page_length": 50},
+		).json()["data"]
+
+	inspections = get_list(
+		"Genset Inspection",
+		{"task": field["tasks"]["inspection"]},
+		["name", "docstatus", "customer_signature"],
+	)
+	reports = get_list(
+		"Genset Service Report", {"task": field["tasks"]["report"]}, ["name", "docstatus", "stock_entry"]
+	)
+	check(
+		"field app: exactly one submitted inspection with the signature",
+		len(inspections) == 1
+		and inspections[0]["docstatus"] == 1
+		and inspections[0]["customer_signature"].startswith("data:image/png"),
+		str([(i["name"], i["docstatus"]) for i in inspections]),
+	)
+	photos = get_list(
+		"File", {"attached_to_name": inspections[0]["name"] if inspections else "-"}, ["file_url"]
+	)
+	check("field app: the photo is attached to the inspection", len(photos) == 1, str(photos))
+	check(
+		"field app: exactly one submitted service report",
+		len(reports) == 1 and reports[0]["docstatus"] == 1,
+		str(reports),
+	)
+	moved = get_list(
+		"Stock Ledger Entry",
+		{"voucher_no": reports[0]["stock_entry"] if reports else "-", "is_cancelled": 0},
+		["warehouse", "actual_qty"],
+	)
+	check(
+		"field app: the parts left the engineer's van",
+		moved == [{"warehouse": field["van"], "actual_qty": -2.0}],
+		str(moved),
+	)
+	done = get_list(
+		"Genset Service Task", {"name": ["in", list(field["tasks"].values())]}, ["name", "status"]
+	)
+	status = {row["name"]: row["status"] for row in done}
+	check(
+		"field app: the two tasks are Done, the cancelled one stays cancelled",
+		(
+			status[field["tasks"]["inspection"]],
+			status[field["tasks"]["report"]],
+			status[field["tasks"]["conflict"]],
+		)
+		== ("Done", "Done", "Cancelled"),
+		str(status),
+	)
+	drafts = get_list("Genset Field Action", {"user": field["user"], "status": "Draft"}, ["result_name"])
+	draft_docs = [
+		get_list("Genset Inspection", {"name": row["result_name"], "docstatus": 0}, ["name"])
+		for row in drafts
+	]
+	check("field app: the desk has the cancelled task's visit as a draft", any(draft_docs), str(drafts))
+	# replaying the same outbox changes nothing
+	csrf = app.evaluate("() => window.fieldApp.state.session.csrf_token")
+	replies = [
+		phone.request.post(
+			f"{base}/api/method/genset_service.api.v1.field_send",
+			form={"action": json.dumps({k: item[k] for k in ("id", "kind", "at", "payload")})},
+			headers={"X-Frappe-CSRF-Token": csrf},
+		).json()["message"]
+		for item in queued
+	]
+	again = len(get_list("Genset Inspection", {"task": field["tasks"]["inspection"]}, ["name"]))
+	check(
+		"field app: replaying the outbox changes nothing",
+		all(reply["replay"] for reply in replies) and again == 1,
+		str([(r.get("status"), r.get("replay")) for r in replies]),
+	)
+	phone.close()
+	desk_admin.close()
 	browser.close()
 
 passed, failed = results.count(True), results.count(False)

@@ -111,6 +111,9 @@ permission_query_conditions = {
 }
 has_permission = {doctype: "genset_service.permissions.has_permission" for doctype in _PORTAL_DOCTYPES}
 
+# the engineer's phone app at /field, with its service worker at /field/sw.js
+page_renderer = ["genset_service.field.render.FieldApp"]
+
 # frappe.client.get_count counts the app's DocTypes with the caller's permissions
 override_whitelisted_methods = {
 	"frappe.client.get_count": "genset_service.api.client.get_count",

@@ -490,3 +490,52 @@ def assign_nearest(request: Name, engineer: Name) -> dict:
 	if not frappe.db.exists(REQUEST, request):
 		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
 	return assign(request, engineer)
+
+
+# ------------------------------------------------------------------ the engineer's phone
+@frappe.whitelist(methods=["GET"])
+@frappe.read_only()
+@checked
+def field_work() -> dict:
+	"""The engineer's week on the phone: their open tasks (overdue, today, this week) with each
+	genset's facts and history, the checklists they need and the parts in their van. Engineers only."""
+	from genset_service.field.work import my_work
+
+	if is_portal_user():
+		raise frappe.PermissionError
+	return my_work()
+
+
+@frappe.whitelist(methods=["GET"], allow_guest=True)
+def field_session() -> dict:
+	"""Who the phone is signed in as, and the CSRF token its queued actions are sent with (a Guest: the
+	phone asks the engineer to log in and keeps its outbox)."""
+	user = frappe.session.user
+	if user == "Guest":
+		return {"user": "Guest"}
+	return {
+		"user": user,
+		"full_name": frappe.utils.get_fullname(user),
+		"engineer": frappe.db.get_value("Genset Engineer", {"user": user, "enabled": 1}),
+		"csrf_token": frappe.sessions.get_csrf_token(),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def field_send(action: Annotated[str, Length(12_000_000)]) -> dict:
+	"""One action of the phone's outbox (JSON: id made on the phone, kind, the phone's time of the act
+	with its offset, payload). Done once: the same id again answers what was done; the same id with
+	other content is a 417. A visit whose task was cancelled or given to someone else meanwhile is kept
+	as a draft and answered with the reason."""
+	from genset_service.field.sync import receive
+
+	if is_portal_user():
+		raise frappe.PermissionError
+	try:
+		raw = frappe.parse_json(action)
+	except ValueError:
+		raw = None
+	if not isinstance(raw, dict):
+		frappe.throw(_("The action is not a JSON object."), title=_("Invalid Action"))
+	return receive(raw)

@@ -144,16 +144,25 @@ def _locked(name: str):
 
 
 def verify(doc) -> tuple[dispatch_site.Site, list[str]]:
-	"""Read the site again for the proposal's days and engineers and check the proposal against it."""
+	"""Read the site again for the proposal's days and engineers and check the proposal against it:
+	as of when it was made (so that the seconds since do not shorten today's hours), and none of its
+	visits may start before now."""
 	names = [row.task for row in doc.stops] + [row.task for row in doc.unassigned]
-	found = dispatch_site.read(doc.from_date, doc.to_date, _engineers(doc), doc.territory, tasks=names)
+	found = dispatch_site.read(
+		doc.from_date, doc.to_date, _engineers(doc), doc.territory, tasks=names, now=doc.creation
+	)
 	known = {visit.id for visit in found.problem.visits}
+	now = now_datetime()
 	violations = [
 		_(
 			"{0} is no longer open work for these engineers (done, cancelled, moved or given to someone else)."
 		).format(row.task)
 		for row in doc.stops
 		if row.task not in known
+	] + [
+		_("{0} would start at {1}, which has passed.").format(row.task, frappe.format(row.start, "Datetime"))
+		for row in doc.stops
+		if get_datetime(row.start) < now
 	]
 	stops = []
 	for row in doc.stops:

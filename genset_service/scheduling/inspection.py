@@ -34,6 +34,8 @@ INSPECTION = "Genset Inspection"
 TEMPLATE = "Genset Inspection Template"
 PRE_SHIPMENT = "Pre-shipment"
 EVENT_FIELDS = {"Arrival": "arrival_date", "Commissioning": "commissioning_date"}
+# what an inspection copies of each checkpoint of its template
+CHECKPOINT_FIELDS = ("section", "checkpoint", "reading_type", "min_value", "max_value", "uom", "mandatory")
 # an arrival happened even when the goods are rejected; commissioning only counts when accepted
 EVENTS_RECORDED_ON_REJECTION = ("Arrival",)
 
@@ -100,21 +102,7 @@ def validate(doc) -> None:
 		)
 	if not doc.readings:
 		for row in template.items:
-			doc.append(
-				"readings",
-				{
-					field: row.get(field)
-					for field in (
-						"section",
-						"checkpoint",
-						"reading_type",
-						"min_value",
-						"max_value",
-						"uom",
-						"mandatory",
-					)
-				},
-			)
+			doc.append("readings", {field: row.get(field) for field in CHECKPOINT_FIELDS})
 	_check_inspector(doc, service)
 	for row in doc.readings:
 		try:

@@ -307,3 +307,105 @@ def dispatch_region(customer: str) -> dict:
 	proposal = frappe.qb.DocType(PROPOSAL)
 	frappe.qb.update(proposal).set(proposal.status, "Discarded").where(proposal.status == "Draft").run()
 	return {"engineers": engineers, "tasks": tasks}
+
+
+FIELD_NOTE = "Field demo"
+
+
+def field_visits(customer: str) -> dict:
+	"""An engineer with a password, a van with oil filters, and three fresh tasks assigned to them on
+	every run: an inspection and a service report to do offline, and one the office cancels meanwhile.
+	Made by the browser check when it comes to the phone (after the dispatch board's optimisation, which
+	would otherwise move these tasks to other engineers); commits and prints JSON."""
+	from frappe.utils import add_days, nowdate
+
+	from genset_service.tests.utils import company, make_genset_item
+
+	user = make_user("gs-field-engineer@example.com", ["After-sales Engineer"])
+	frappe.db.set_value(
+		"User", user, {"first_name": "Field", "last_name": "Engineer", "full_name": "Field Engineer"}
+	)
+	from frappe.utils.password import update_password
+
+	update_password(user, PASSWORD)
+	firm = company()
+	abbr = frappe.db.get_value("Company", firm, "abbr")
+	van = f"GS Field Van - {abbr}"
+	if not frappe.db.exists("Warehouse", van):
+		frappe.get_doc({"doctype": "Warehouse", "warehouse_name": "GS Field Van", "company": firm}).insert(
+			ignore_permissions=True
+		)
+	part = make_genset_item("_Test Genset Oil Filter", genset=False)
+	if (frappe.db.get_value("Bin", {"warehouse": van, "item_code": part}, "actual_qty") or 0) < 10:
+		entry = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": firm,
+				"items": [{"item_code": part, "qty": 20, "t_warehouse": van, "basic_rate": 12}],
+			}
+		)
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+	name = frappe.db.get_value("Genset Engineer", {"user": user})
+	if not name:
+		name = (
+			frappe.get_doc(
+				{
+					"doctype": "Genset Engineer",
+					"user": user,
+					"working_from": "07:00:00",
+					"working_to": "19:00:00",
+					"van_warehouse": van,
+					"home_base": _pinned_address(
+						"Engineer Home Field", (53.79, -1.52), frappe.db.get_value("Company", firm, "country")
+					),
+					"skills": [{"service_type": "Regular Inspection"}, {"service_type": "Maintenance"}],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	old = frappe.qb.DocType("Genset Service Task")
+	frappe.qb.update(old).set(old.status, "Cancelled").where(old.notes == FIELD_NOTE).where(
+		old.status.isin(("Planned", "Due", "Overdue"))
+	).run()
+	units = frappe.get_all(
+		"Genset Unit",
+		filters={"customer": customer, "status": ("!=", "Cancelled"), "commissioning_date": ("is", "set")},
+		pluck="name",
+		order_by="name",
+		limit=3,
+	)
+	tasks = {}
+	for key, service, unit in (
+		("inspection", "Regular Inspection", units[0]),
+		("report", "Maintenance", units[1 % len(units)]),
+		("conflict", "Regular Inspection", units[2 % len(units)]),
+	):
+		tasks[key] = (
+			frappe.get_doc(
+				{
+					"doctype": "Genset Service Task",
+					"service_type": service,
+					"unit": unit,
+					"due_from": nowdate(),
+					"due_to": add_days(nowdate(), 3),
+					"responsible_role": "After-sales Engineer",
+					"assigned_to": user,
+					"notes": FIELD_NOTE,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
+	answer = {"user": user, "engineer": name, "van": van, "part": part, "tasks": tasks}
+	print(json.dumps(answer))
+	return answer
+
+
+def cancel_task(task: str) -> None:
+	"""The office cancels a task (while the engineer's phone is offline)."""
+	frappe.db.set_value("Genset Service Task", task, "status", "Cancelled")
+	frappe.db.commit()  # nosemgrep: a command run on its own, not a request

@@ -257,6 +257,10 @@ class TestDispatch(GensetTestCase):
 			frappe.db.set_value("Genset Dispatch Stop", stop.name, saved)
 			self.assertIsNone(frappe.db.get_value(TASK, task, "scheduled_start"))
 			self.assertEqual(frappe.db.get_value(PROPOSAL, doc.name, "status"), "Draft")
+		# applied too late: its visit would start in the past
+		noon = datetime.datetime.combine(TUESDAY, datetime.time(12))
+		with self.freeze_time(noon), self.assertRaisesRegex(frappe.ValidationError, "which has passed"):
+			proposals.apply(doc.name)
 		# work done since the proposal was made: no longer open
 		frappe.db.set_value(TASK, task, "status", "Done")
 		with self.freeze_time(EARLY), self.assertRaisesRegex(frappe.ValidationError, "no longer open"):

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, get_datetime
+from frappe.utils import cint, get_datetime
 
 from genset_service.analytics.kpi import RequestFact, first_time_fix
 from genset_service.reporting import check_filters, chosen, previous_range
@@ -39,7 +39,7 @@ def compute(filters) -> list[dict]:
 	if not group_by:
 		frappe.throw(_("Group by Engineer, Model or Service Type."))
 	conditions = {
-		"opening_date": ("between", [filters.from_date, add_days(filters.to_date, 1)]),
+		"opening_date": ("between", [filters.from_date, filters.to_date]),  # Frappe: whole days
 		"status": ("in", ("Resolved", "Closed")),
 	}
 	conditions.update(chosen(filters, ("company", "customer", "item_code", "service_type")))

@@ -1,0 +1,87 @@
+"""The phone's outbox, as the server reads it (pure: no Frappe).
+
+Each action the phone queues carries an id made on the phone, its kind, the phone's time of the act
+with its time-zone offset, and its content. The server keeps each id with a hash of its content: the
+same id sent again is a replay (answered with what the first send did); the same id with other
+content is refused. The phone's time is what the record uses, when it is sane."""
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+ACTION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# what each kind of action must carry (rules as data)
+REQUIRED = {
+	"check_in": ("request",),
+	"running_hours": ("unit", "hours"),
+	"inspection": ("task", "template", "readings", "signatory", "signature"),
+	"service_report": ("unit", "service_type", "start", "work_done", "signatory", "signature"),
+}
+# how far the phone's clock may run ahead of the server's, and how old an act may be
+AHEAD = datetime.timedelta(minutes=10)
+OLDEST = datetime.timedelta(days=30)
+
+
+class ActionError(ValueError):
+	"""Bad input in an action: ``reason`` names the rule, ``detail`` what broke it."""
+
+	def __init__(self, reason: str, detail: str = ""):
+		super().__init__(reason, detail)
+		self.reason, self.detail = reason, detail
+
+
+@dataclass(frozen=True)
+class Action:
+	id: str
+	kind: str
+	at: datetime.datetime  # the phone's time of the act, time-zone aware
+	payload: dict
+	digest: str
+
+
+def digest(kind: str, at: str, payload: dict) -> str:
+	"""The hash of an action's content, whatever the order of its keys."""
+	text = json.dumps({"kind": kind, "at": at, "payload": payload}, sort_keys=True, separators=(",", ":"))
+	return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_time(text: str) -> datetime.datetime:
+	"""An ISO 8601 time with its offset (``2026-12-07T10:15:00+01:00`` or ``...Z``)."""
+	try:
+		moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+	except ValueError:
+		raise ActionError("bad_time", str(text)[:40]) from None
+	if moment.tzinfo is None:
+		raise ActionError("no_offset", str(text)[:40])
+	return moment
+
+
+def read(raw: dict, received: datetime.datetime) -> Action:
+	"""An action from the phone, checked: its id, kind, required content and a sane time of the act
+	(``received`` is the server's time, time-zone aware)."""
+	if not isinstance(raw, dict):
+		raise ActionError("not_an_action")
+	action_id, kind = str(raw.get("id") or ""), str(raw.get("kind") or "")
+	if not ACTION_ID.match(action_id):
+		raise ActionError("bad_id", action_id[:70])
+	if kind not in REQUIRED:
+		raise ActionError("unknown_kind", kind[:40])
+	payload = raw.get("payload")
+	if not isinstance(payload, dict):
+		raise ActionError("no_payload")
+	missing = [name for name in REQUIRED[kind] if payload.get(name) in (None, "", [])]
+	if missing:
+		raise ActionError("missing", ", ".join(missing))
+	at = parse_time(raw.get("at"))
+	if at > received + AHEAD:
+		raise ActionError("future", at.isoformat())
+	if at < received - OLDEST:
+		raise ActionError("too_old", at.isoformat())
+	return Action(action_id, kind, at, payload, digest(kind, str(raw.get("at")), payload))
+
+
+def local(at: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+	"""The act's time on the site's clock, naive (as Frappe stores datetimes)."""
+	return at.astimezone(zone).replace(tzinfo=None)

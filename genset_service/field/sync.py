@@ -1,0 +1,316 @@
+"""The phone's outbox, received: each action once (its id is a unique key on Genset Field Action), at
+the phone's time of the act, as the same documents the desk makes. A visit the server can no longer
+take as it is (its task cancelled or given to someone else meanwhile) is kept as a draft in the desk
+and answered with the reason; bad input is refused (417) and nothing is written."""
+
+import base64
+import datetime
+import zoneinfo
+
+import frappe
+from frappe import _
+from frappe.utils import flt, get_system_timezone, now_datetime
+
+from genset_service.field.outbox import ActionError, read
+from genset_service.field.outbox import local as local_time
+from genset_service.planning import TaskStatus
+from genset_service.scheduling.common import TASK, settings
+from genset_service.scheduling.inspection import CHECKPOINT_FIELDS
+
+LOG = "Genset Field Action"
+ENGINEER = "Genset Engineer"
+REQUEST = "Genset Service Request"
+PHOTO_BYTES = 3 * 1024 * 1024  # a photo the phone resized (at most 1600 px, JPEG) is far below this
+IMAGE_MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"RIFF": "webp"}
+MESSAGES = {
+	"not_an_action": "An action must be an object with id, kind, at and payload.",
+	"bad_id": "The action id {0} is not an id made by the phone (8 to 64 letters, digits, - or _).",
+	"unknown_kind": "Unknown action {0}.",
+	"no_payload": "The action carries no content.",
+	"missing": "The action lacks {0}.",
+	"bad_time": "{0} is not a time of the act (ISO 8601 with its offset).",
+	"no_offset": "The time of the act {0} has no time-zone offset.",
+	"future": "The time of the act {0} is in the future: check the phone's clock.",
+	"too_old": "The time of the act {0} is more than 30 days ago.",
+}
+
+
+def engineer_of(user: str) -> frappe._dict:
+	row = frappe.db.get_value(ENGINEER, {"user": user, "enabled": 1}, ["name", "van_warehouse"], as_dict=True)
+	if not row:
+		raise frappe.PermissionError(_("Only an engineer's phone sends visits."))
+	return row
+
+
+def receive(raw: dict, user: str | None = None) -> dict:
+	"""Take one action from the phone's outbox: do it once; a replay answers what the first did."""
+	user = user or frappe.session.user
+	engineer = engineer_of(user)
+	try:
+		action = read(raw, datetime.datetime.now(datetime.UTC))
+	except ActionError as error:
+		frappe.throw(_(MESSAGES[error.reason]).format(error.detail), title=_("Invalid Action"))
+	done = _recorded(action, user)
+	if done:
+		return done
+	at = local_time(action.at, zoneinfo.ZoneInfo(get_system_timezone()))
+	status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
+	log = frappe.get_doc(
+		{
+			"doctype": LOG,
+			"action_id": action.id,
+			"user": user,
+			"kind": action.kind,
+			"status": status,
+			"phone_time": at,
+			"phone_offset": action.at.strftime("%z"),
+			"received_on": now_datetime(),
+			"content_hash": action.digest,
+			"result_doctype": doctype,
+			"result_name": name,
+			"message": message,
+		}
+	)
+	try:
+		frappe.db.savepoint("field_action")
+		log.insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		# the same action arrived twice at once: the other request recorded it first
+		frappe.db.rollback()
+		return _recorded(action, user) or frappe.throw(_("Send the action again."))
+	return _answer(log, replay=False)
+
+
+def _recorded(action, user: str) -> dict | None:
+	row = frappe.db.get_value(LOG, {"action_id": action.id}, ["*"], as_dict=True)
+	if not row:
+		return None
+	if row.user != user or row.content_hash != action.digest:
+		frappe.throw(
+			_("Action {0} was already received with other content; the phone must not reuse an id.").format(
+				action.id
+			),
+			title=_("Action Id Reused"),
+		)
+	return _answer(row, replay=True)
+
+
+def _answer(row, replay: bool) -> dict:
+	return {
+		"id": row.action_id,
+		"status": row.status,
+		"doctype": row.result_doctype,
+		"name": row.result_name,
+		"message": row.message,
+		"received_on": row.received_on,
+		"replay": replay,
+	}
+
+
+# ------------------------------------------------------------------ what each action does
+def _my_task(task: str | None, user: str) -> tuple[frappe._dict | None, str | None]:
+	"""The task, and why the visit cannot close it (cancelled, done, or someone else's)."""
+	if not task:
+		return None, None
+	row = frappe.db.get_value(
+		TASK,
+		task,
+		["name", "status", "assigned_to", "unit", "service_type", "reference_doctype", "reference_name"],
+		as_dict=True,
+	)
+	if not row:
+		frappe.throw(_("Genset Service Task {0} not found.").format(task), frappe.DoesNotExistError)
+	if row.status == TaskStatus.CANCELLED:
+		return row, _("Task {0} was cancelled meanwhile.").format(task)
+	if row.status == TaskStatus.DONE:
+		return row, _("Task {0} was done meanwhile.").format(task)
+	if row.assigned_to != user:
+		return row, _("Task {0} was given to {1} meanwhile.").format(task, row.assigned_to or _("nobody"))
+	return row, None
+
+
+def _check_in(payload: dict, at, user: str, engineer) -> tuple:
+	from genset_service.scheduling.clocks import check_in
+
+	request = payload["request"]
+	state = frappe.db.get_value(REQUEST, request, "status")
+	if not state:
+		frappe.throw(_("Genset Service Request {0} not found.").format(request), frappe.DoesNotExistError)
+	if state in ("Resolved", "Closed", "Cancelled"):
+		return (
+			"Refused",
+			REQUEST,
+			request,
+			_("Request {0} is {1}: the arrival was not recorded.").format(request, _(state)),
+		)
+	check_in(request, user, at)
+	return "Done", REQUEST, request, None
+
+
+def _running_hours(payload: dict, at, user: str, engineer) -> tuple:
+	from genset_service.scheduling.readings import record_reading
+
+	hours = _number(payload["hours"], _("running hours"))
+	reading = record_reading(payload["unit"], hours, at, "Manual", remarks=_("From the field app"))
+	return "Done", reading.doctype, reading.name, None
+
+
+def _inspection(payload: dict, at, user: str, engineer) -> tuple:
+	task, why = _my_task(payload["task"], user)
+	template = frappe.get_doc("Genset Inspection Template", payload["template"])
+	given = {str(row.get("checkpoint")): row for row in payload["readings"] if isinstance(row, dict)}
+	unknown = sorted(set(given) - {item.checkpoint for item in template.items})
+	if unknown or len(given) != len(payload["readings"]):
+		frappe.throw(
+			_("Readings for checkpoints not on the checklist {0}: {1}.").format(
+				template.name, ", ".join(unknown) or _("(not a reading)")
+			),
+			title=_("Invalid Reading"),
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Genset Inspection",
+			"inspection_kind": template.inspection_kind,
+			"template": template.name,
+			"inspection_date": at.date(),
+			"inspector": user,
+			"unit": task.unit,
+			"task": task.name if not why else None,
+			"result": payload.get("result") or "Accepted",
+			"running_hours": flt(payload.get("running_hours")) or None,
+			"remarks": payload.get("remarks"),
+			"customer_signatory": str(payload["signatory"])[:140],
+			"customer_signature": _signature(payload["signature"]),
+			"readings": [
+				{
+					**{field: item.get(field) for field in CHECKPOINT_FIELDS},
+					"value": str((given.get(item.checkpoint) or {}).get("value") or "")[:140],
+					"remarks": (given.get(item.checkpoint) or {}).get("remarks"),
+				}
+				for item in template.items
+			],
+		}
+	)
+	photos = {
+		item.checkpoint: _photo((given.get(item.checkpoint) or {}).get("photo")) for item in template.items
+	}
+	return _save_visit(doc, why, photos)
+
+
+def _service_report(payload: dict, at, user: str, engineer) -> tuple:
+	task, why = _my_task(payload.get("task"), user)
+	warehouse = engineer.van_warehouse or settings().parts_warehouse
+	parts = []
+	for row in payload.get("parts") or []:
+		qty = _number(row.get("qty") if isinstance(row, dict) else None, _("quantity"))
+		if qty <= 0:
+			frappe.throw(
+				_("Part {0}: the quantity must be more than zero, not {1}.").format(
+					row.get("item_code"), qty
+				),
+				title=_("Invalid Part"),
+			)
+		parts.append({"item_code": row.get("item_code"), "qty": qty, "warehouse": warehouse})
+	start = local_time(_aware(payload["start"]), zoneinfo.ZoneInfo(get_system_timezone()))
+	doc = frappe.get_doc(
+		{
+			"doctype": "Genset Service Report",
+			"unit": payload["unit"],
+			"service_type": payload["service_type"],
+			"task": task.name if task and not why else None,
+			"service_request": payload.get("request") if not why else None,
+			"engineer": user,
+			"start_time": start,
+			"end_time": at,
+			"running_hours": flt(payload.get("running_hours")) or None,
+			"work_done": str(payload["work_done"])[:10_000],
+			"parts": parts,
+			"customer_signatory": str(payload["signatory"])[:140],
+			"customer_signature": _signature(payload["signature"]),
+		}
+	)
+	return _save_visit(doc, why, {})
+
+
+HANDLERS = {
+	"check_in": _check_in,
+	"running_hours": _running_hours,
+	"inspection": _inspection,
+	"service_report": _service_report,
+}
+
+
+def _save_visit(doc, why: str | None, photos: dict) -> tuple:
+	"""Insert the visit; submit it, or keep it as a draft in the desk with the reason."""
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	for row in doc.get("readings") or []:
+		if photos.get(row.checkpoint):
+			content, extension = photos[row.checkpoint]
+			file = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": f"{doc.name}-{row.idx}.{extension}",
+					"attached_to_doctype": doc.doctype,
+					"attached_to_name": doc.name,
+					"content": content,
+					"is_private": 1,
+				}
+			).insert(ignore_permissions=True)
+			row.db_set("photo", file.file_url)
+	if why:
+		doc.add_comment("Info", _("Kept as a draft from the field app: {0}").format(why))
+		return "Draft", doc.doctype, doc.name, why
+	doc.submit()
+	return "Done", doc.doctype, doc.name, None
+
+
+# ------------------------------------------------------------------ the content, checked
+def _number(value, label: str) -> float:
+	try:
+		number = float(value)
+	except (TypeError, ValueError):
+		frappe.throw(
+			_("The {0} must be a number, not {1}.").format(label, str(value)[:40]), title=_("Invalid Number")
+		)
+	if number != number or number in (float("inf"), float("-inf")):
+		frappe.throw(_("The {0} must be a finite number.").format(label), title=_("Invalid Number"))
+	return number
+
+
+def _aware(text) -> datetime.datetime:
+	from genset_service.field.outbox import parse_time
+
+	try:
+		return parse_time(text)
+	except ActionError as error:
+		frappe.throw(_(MESSAGES[error.reason]).format(error.detail), title=_("Invalid Action"))
+
+
+def _decode_image(data, what: str) -> tuple[bytes, str]:
+	"""(bytes, extension) of a data-URI image; anything else is refused."""
+	text = str(data or "")
+	if not text.startswith("data:image/") or ";base64," not in text:
+		frappe.throw(_("The {0} is not an image.").format(what), title=_("Invalid Image"))
+	if len(text) > PHOTO_BYTES * 4 // 3 + 100:
+		frappe.throw(
+			_("The {0} is over {1} MB: the phone sends photos resized.").format(what, PHOTO_BYTES // 2**20),
+			title=_("Image Too Large"),
+		)
+	try:
+		content = base64.b64decode(text.split(";base64,", 1)[1], validate=True)
+	except ValueError:
+		frappe.throw(_("The {0} is not an image.").format(what), title=_("Invalid Image"))
+	extension = next((ext for magic, ext in IMAGE_MAGIC.items() if content.startswith(magic)), None)
+	if not extension:
+		frappe.throw(_("The {0} is not an image.").format(what), title=_("Invalid Image"))
+	return content, extension
+
+
+def _photo(data) -> tuple[bytes, str] | None:
+	return _decode_image(data, _("photo")) if data else None
+
+
+def _signature(data) -> str:
+	_decode_image(data, _("signature"))
+	return str(data)

@@ -1,0 +1,291 @@
+"""The engineer's phone against a real site: only their own work; each queued action done once, at the
+phone's time of the act; a visit as the same submitted documents the desk makes, photo and signature
+attached, parts from the van; a visit whose task was cancelled meanwhile kept as a draft; bad input
+refused with nothing written."""
+
+import base64
+import datetime
+import io
+import json
+
+import frappe
+from frappe.utils import get_datetime, now_datetime
+
+from genset_service.api import v1
+from genset_service.planning import TaskStatus
+from genset_service.tests.utils import (
+	TEST_IGNORE,
+	GensetTestCase,
+	company,
+	make_customer,
+	make_delivered_unit,
+	make_genset_item,
+	make_portal_user,
+	make_user,
+	passing_value,
+)
+
+test_ignore = TEST_IGNORE
+TASK, ACTION = "Genset Service Task", "Genset Field Action"
+SIGNATURE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def jpeg() -> str:
+	from PIL import Image
+
+	buffer = io.BytesIO()
+	Image.new("RGB", (16, 16), (200, 30, 30)).save(buffer, "JPEG")
+	return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+class TestGensetFieldAction(GensetTestCase):
+	def setUp(self):
+		super().setUp()
+		self.muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
+		self.user = make_user("gs-field-engineer@example.com", ["After-sales Engineer"])
+		self.van = self.warehouse("GS Van North")
+		self.engineer = frappe.get_doc(
+			{
+				"doctype": "Genset Engineer",
+				"user": self.user,
+				"working_from": "08:00:00",
+				"working_to": "17:00:00",
+				"van_warehouse": self.van,
+				"skills": [{"service_type": "Regular Inspection"}, {"service_type": "Field Maintenance"}],
+			}
+		).insert()
+		self.unit = make_delivered_unit(
+			self.genset, commissioned=frappe.utils.add_days(frappe.utils.nowdate(), -30)
+		)
+		self.task = frappe.get_doc(
+			{
+				"doctype": TASK,
+				"service_type": "Regular Inspection",
+				"unit": self.unit.name,
+				"due_from": frappe.utils.nowdate(),
+				"due_to": frappe.utils.add_days(frappe.utils.nowdate(), 3),
+				"responsible_role": "After-sales Engineer",
+				"assigned_to": self.user,
+			}
+		).insert()
+		self.filter = make_genset_item("_Test Genset Oil Filter", genset=False)
+
+	def tearDown(self):
+		frappe.flags.mute_emails = self.muted
+		super().tearDown()
+
+	def warehouse(self, name: str) -> str:
+		firm = company()
+		abbr = frappe.db.get_value("Company", firm, "abbr")
+		if not frappe.db.exists("Warehouse", f"{name} - {abbr}"):
+			frappe.get_doc({"doctype": "Warehouse", "warehouse_name": name, "company": firm}).insert()
+		return f"{name} - {abbr}"
+
+	def send(self, kind, payload, action_id="phone-0001-abcd", at=None, user=None):
+		frappe.set_user(user or self.user)
+		at = at or (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)).astimezone(
+			datetime.timezone(datetime.timedelta(hours=3))
+		)
+		try:
+			return frappe.call(
+				v1.field_send,
+				action=json.dumps({"id": action_id, "kind": kind, "at": at.isoformat(), "payload": payload}),
+			)
+		finally:
+			frappe.set_user("Administrator")
+
+	def inspection_payload(self, **changes):
+		template = frappe.get_doc("Genset Inspection Template", "Regular Inspection (Standard)")
+		readings = [{"checkpoint": row.checkpoint, "value": passing_value(row)} for row in template.items]
+		readings[0]["photo"] = jpeg()
+		return {
+			"task": self.task.name,
+			"template": template.name,
+			"result": "Accepted",
+			"readings": readings,
+			"running_hours": 120,
+			"signatory": "Site Manager",
+			"signature": SIGNATURE,
+			**changes,
+		}
+
+	# ------------------------------------------------------------------ my work
+	def test_an_engineer_sees_only_their_own_work(self):
+		other = frappe.get_doc(
+			{
+				"doctype": TASK,
+				"service_type": "Maintenance",
+				"unit": self.unit.name,
+				"due_from": frappe.utils.nowdate(),
+				"due_to": frappe.utils.nowdate(),
+				"assigned_to": self.team["After-sales Engineer"],
+			}
+		).insert()
+		frappe.set_user(self.user)
+		work = v1.field_work()
+		frappe.set_user("Administrator")
+		names = [task.name for task in work["tasks"]]
+		self.assertIn(self.task.name, names)
+		self.assertNotIn(other.name, names)
+		self.assertEqual(work["units"][self.unit.name]["serial_no"], self.unit.serial_no)
+		self.assertEqual(work["van_warehouse"], self.van)
+		self.assertIn("Regular Inspection (Standard)", [t["name"] for t in work["templates"]])
+		portal = make_portal_user("gs-field-portal@example.com", make_customer())
+		for user in (portal, self.team["Technical Support"]):
+			frappe.set_user(user)
+			with self.assertRaises(frappe.PermissionError):
+				v1.field_work()
+		frappe.set_user("Administrator")
+
+	# ------------------------------------------------------------------ a visit, once
+	def test_an_inspection_sent_twice_is_made_once_with_its_photo_and_signature(self):
+		before = frappe.db.count("Genset Inspection")
+		at = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=3))) - datetime.timedelta(
+			minutes=5
+		)
+		payload = self.inspection_payload()
+		answer = self.send("inspection", payload, at=at)
+		self.assertEqual(
+			(answer["status"], answer["doctype"], answer["replay"]), ("Done", "Genset Inspection", False)
+		)
+		doc = frappe.get_doc("Genset Inspection", answer["name"])
+		self.assertEqual((doc.docstatus, doc.inspector, doc.task), (1, self.user, self.task.name))
+		self.assertEqual(doc.customer_signature, SIGNATURE)
+		self.assertTrue(doc.readings[0].photo)
+		self.assertTrue(
+			frappe.db.exists("File", {"attached_to_name": doc.name, "file_url": doc.readings[0].photo})
+		)
+		self.assertEqual(frappe.db.get_value(TASK, self.task.name, "status"), TaskStatus.DONE)
+		again = self.send("inspection", payload, at=at)
+		self.assertEqual((again["name"], again["replay"]), (doc.name, True))
+		self.assertEqual(frappe.db.count("Genset Inspection"), before + 1)
+		log = frappe.get_doc(ACTION, {"action_id": "phone-0001-abcd"})
+		self.assertEqual(log.phone_offset, "+0300")
+		self.assertLess(get_datetime(log.phone_time), get_datetime(log.received_on))
+		# the same id with other content is refused
+		with self.assertRaisesRegex(frappe.ValidationError, "already received with other content"):
+			self.send("inspection", {**payload, "running_hours": 130}, at=at)
+
+	def test_a_service_report_takes_its_parts_from_the_van(self):
+		answer = self.send(
+			"service_report",
+			{
+				"unit": self.unit.name,
+				"service_type": "Field Maintenance",
+				"start": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)).isoformat(),
+				"work_done": "Replaced the oil filter",
+				"parts": [{"item_code": self.filter, "qty": 2}],
+				"signatory": "Site Manager",
+				"signature": SIGNATURE,
+			},
+			action_id="phone-report-0001",
+		)
+		report = frappe.get_doc("Genset Service Report", answer["name"])
+		self.assertEqual(
+			(report.docstatus, report.engineer, report.parts[0].warehouse), (1, self.user, self.van)
+		)
+		moved = frappe.get_all(
+			"Stock Ledger Entry",
+			filters={"voucher_no": report.stock_entry, "is_cancelled": 0},
+			fields=["warehouse", "actual_qty"],
+		)
+		self.assertEqual([(m.warehouse, m.actual_qty) for m in moved], [(self.van, -2)])
+
+	def test_a_visit_whose_task_was_cancelled_meanwhile_is_kept_as_a_draft(self):
+		frappe.db.set_value(TASK, self.task.name, "status", TaskStatus.CANCELLED)
+		answer = self.send("inspection", self.inspection_payload(), action_id="phone-late-0001")
+		self.assertEqual(answer["status"], "Draft")
+		self.assertIn("cancelled", answer["message"])
+		self.assertEqual(frappe.db.get_value("Genset Inspection", answer["name"], "docstatus"), 0)
+
+	def test_check_in_records_the_phone_time_of_arrival(self):
+		request = frappe.get_doc(
+			{
+				"doctype": "Genset Service Request",
+				"service_type": "Field Maintenance",
+				"unit": self.unit.name,
+				"description": "Trips",
+			}
+		).insert()
+		arrived = (now_datetime() - datetime.timedelta(minutes=20)).replace(microsecond=0)
+		zone = datetime.timezone(datetime.timedelta(hours=-5))
+		import zoneinfo
+
+		from frappe.utils import get_system_timezone
+
+		aware = arrived.replace(tzinfo=zoneinfo.ZoneInfo(get_system_timezone())).astimezone(zone)
+		answer = self.send("check_in", {"request": request.name}, action_id="phone-arrive-01", at=aware)
+		self.assertEqual(answer["status"], "Done")
+		self.assertEqual(
+			get_datetime(frappe.db.get_value("Genset Service Request", request.name, "on_site_on")), arrived
+		)
+
+	# ------------------------------------------------------------------ bad input
+	def test_bad_actions_are_refused_and_nothing_is_written(self):
+		before = frappe.db.count("Genset Inspection"), frappe.db.count(ACTION)
+		bad_reading = self.inspection_payload()
+		numeric = next(
+			n
+			for n, row in enumerate(
+				frappe.get_doc("Genset Inspection Template", bad_reading["template"]).items
+			)
+			if row.reading_type == "Numeric"
+		)
+		bad_reading["readings"][numeric]["value"] = "plenty"
+		bad_photo = self.inspection_payload()
+		bad_photo["readings"][0]["photo"] = "data:image/jpeg;base64,aGVsbG8="  # "hello", not a JPEG
+		stranger = self.inspection_payload()
+		stranger["readings"].append({"checkpoint": "Flux capacitor", "value": "Pass"})
+		for kind, payload, words, extra in (
+			("inspection", self.inspection_payload(signature=""), "lacks signature", {}),
+			(
+				"inspection",
+				self.inspection_payload(signature="data:text/plain;base64,aGVsbG8="),
+				"not an image",
+				{},
+			),
+			("inspection", bad_photo, "not an image", {}),
+			("inspection", stranger, "not on the checklist", {}),
+			("inspection", bad_reading, "expects a number", {}),
+			(
+				"service_report",
+				{
+					"unit": self.unit.name,
+					"service_type": "Field Maintenance",
+					"start": "2026-01-01T08:00:00+00:00",
+					"work_done": "x",
+					"parts": [{"item_code": self.filter, "qty": 0}],
+					"signatory": "A",
+					"signature": SIGNATURE,
+				},
+				"more than zero",
+				{},
+			),
+			(
+				"inspection",
+				self.inspection_payload(),
+				"in the future",
+				{"at": datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=2)},
+			),
+			("teleport", {}, "Unknown action", {}),
+		):
+			with self.assertRaisesRegex(frappe.ValidationError, words):
+				self.send(kind, payload, action_id="phone-bad-0001", **extra)
+		with self.assertRaisesRegex(frappe.ValidationError, "no time-zone offset"):
+			frappe.set_user(self.user)
+			try:
+				frappe.call(
+					v1.field_send,
+					action=json.dumps(
+						{
+							"id": "phone-bad-0002",
+							"kind": "check_in",
+							"at": "2026-11-30T10:00:00",
+							"payload": {"request": "x"},
+						}
+					),
+				)
+			finally:
+				frappe.set_user("Administrator")
+		self.assertEqual((frappe.db.count("Genset Inspection"), frappe.db.count(ACTION)), before)
+		self.assertEqual(frappe.db.get_value(TASK, self.task.name, "status") in TaskStatus.OPEN, True)
