@@ -216,7 +216,12 @@ with sync_playwright() as p:
 	check("background plan: exactly one unit per genset delivered", units == 6, str(units))
 	page = desk.new_page()
 	page.goto(f"{base}/app/delivery-note/{note}", wait_until="networkidle")
-	page.wait_for_timeout(1500)
+	try:  # a loaded machine renders the form's dashboard late
+		page.wait_for_function(
+			"() => document.body.innerText.includes('Genset plan: Planned')", timeout=20000
+		)
+	except Exception:
+		pass
 	check("background plan: the form shows it", "Genset plan: Planned" in page.content())
 	page.screenshot(path=str(artifacts / "desk-delivery-note-background-plan.png"), full_page=False)
 	# the manager's workspace: live number cards and charts first

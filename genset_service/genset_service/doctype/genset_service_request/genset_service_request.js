@@ -97,8 +97,8 @@ function genset_nearest_engineers(frm) {
 							c.minutes_to_spare === null
 								? ""
 								: c.minutes_to_spare >= 0
-								? __("{0} min to spare", [c.minutes_to_spare])
-								: `<span class="text-danger">${__("{0} min late", [-c.minutes_to_spare])}</span>`
+								? __("{0} to spare", [genset_duration(c.minutes_to_spare)])
+								: `<span class="text-danger">${__("{0} late", [genset_duration(-c.minutes_to_spare)])}</span>`
 						}</td>
 						<td>${__("{0} more visits today", [c.visits_left_today])}</td>
 						<td><button class="btn btn-xs btn-primary" data-engineer="${esc(c.engineer)}">${__(
@@ -136,4 +136,12 @@ function genset_nearest_engineers(frm) {
 			});
 			dialog.show();
 		});
+}
+
+// minutes as "45 min", "3 h 20 min" or "48 d 4 h"
+function genset_duration(minutes) {
+	if (minutes < 60) return __("{0} min", [minutes]);
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return __("{0} h {1} min", [hours, minutes % 60]);
+	return __("{0} d {1} h", [Math.floor(hours / 24), hours % 24]);
 }
