@@ -3,6 +3,7 @@ goes through Frappe's own assignment (the task's assignment list and its ToDo st
 emergency proposal: who can be at a failed genset soonest."""
 
 import datetime
+from collections import defaultdict
 
 import frappe
 from frappe import _
@@ -13,26 +14,10 @@ from genset_service.dispatch import rules
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.soonest import Whereabouts, soonest
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
+from genset_service.scheduling.common import TASK, UNIT, settings
 
 PROPOSAL = "Genset Dispatch Proposal"
-CARD_FIELDS = [
-	"name",
-	"service_type",
-	"status",
-	"due_from",
-	"due_to",
-	"unit",
-	"serial_no",
-	"customer",
-	"customer_name",
-	"assigned_to",
-	"reference_doctype",
-	"reference_name",
-	"scheduled_start",
-	"scheduled_end",
-	"route_order",
-]
+CARD_FIELDS = [*dispatch_site.WORK_FIELDS, "serial_no", "scheduled_end", "route_order"]
 MESSAGES = {
 	"outside_window": "{task} is due from {due_from} to {due_to}; {day} is outside that window.",
 	"past_deadline": "{task} must have an engineer on site by {deadline}; {start} is later.",
@@ -231,10 +216,8 @@ def move(task: str, engineer: str | None = None, day=None, start_time=None, conf
 	"""Give a task to an engineer on a day (at a time, else the start of their day), or take it off the
 	board (no day). A move that breaks a rule (outside the due window, past the on-site deadline, an
 	engineer without the skill, a day off) asks for confirmation first."""
-	row = frappe.db.get_value(TASK, task, [*CARD_FIELDS, "docstatus"], as_dict=True, for_update=True)
-	if not row:
-		frappe.throw(_("Genset Service Task {0} not found.").format(task), frappe.DoesNotExistError)
-	frappe.get_doc(TASK, task).check_permission("write")
+	row = frappe.get_doc(TASK, task, for_update=True)
+	row.check_permission("write")
 	if row.status not in TaskStatus.OPEN:
 		frappe.throw(
 			_("{0} is {1}: only open work is dispatched.").format(task, _(row.status)), title=_("Not Open")
@@ -282,10 +265,7 @@ def move(task: str, engineer: str | None = None, day=None, start_time=None, conf
 	warnings = [_(MESSAGES[name]).format(**facts) for name in broken]
 	if warnings and not confirm:
 		return {"task": task, "confirm": warnings}
-	reassign(TASK, task, profile.user, day)
-	end = add_to_date(begin, hours=hours)
-	frappe.db.set_value(TASK, task, {"scheduled_start": begin, "scheduled_end": end, "route_order": 0})
-	_expect(row, begin)
+	schedule(row, profile.user, begin, hours)
 	return {"task": task, "engineer": profile.name, "scheduled_start": begin, "warnings": warnings}
 
 
@@ -309,9 +289,20 @@ def reassign(doctype: str, name: str, user: str, day) -> None:
 	)
 
 
-def _expect(row, moment) -> None:
-	if row.reference_doctype == dispatch_site.REQUEST:
-		frappe.db.set_value(dispatch_site.REQUEST, row.reference_name, "expected_on_site", moment)
+def schedule(task, user: str, begin: datetime.datetime, hours: float) -> None:
+	"""A task to an engineer at a time, for its on-site hours; its request learns when to expect them."""
+	reassign(TASK, task.name, user, begin.date())
+	frappe.db.set_value(
+		TASK,
+		task.name,
+		{"scheduled_start": begin, "scheduled_end": add_to_date(begin, hours=hours), "route_order": 0},
+	)
+	_expect(task, begin)
+
+
+def _expect(task, moment) -> None:
+	if task.reference_doctype == dispatch_site.REQUEST:
+		frappe.db.set_value(dispatch_site.REQUEST, task.reference_name, "expected_on_site", moment)
 
 
 # ------------------------------------------------------------------ emergencies
@@ -344,6 +335,9 @@ def whereabouts(now: datetime.datetime) -> list[Whereabouts]:
 		)
 	}
 	places = dispatch_site.pins_of(units.values())
+	by_user = defaultdict(list)
+	for task in todays:
+		by_user[task.assigned_to].append(task)
 	found = []
 	for row in rows:
 		if row.home_base not in homes:
@@ -351,7 +345,7 @@ def whereabouts(now: datetime.datetime) -> list[Whereabouts]:
 		begins = datetime.datetime.combine(today, get_time(row.working_from))
 		ends = datetime.datetime.combine(today, get_time(row.working_to))
 		place, free = homes[row.home_base], max(now, begins)
-		mine = [t for t in todays if t.assigned_to == row.user]
+		mine = by_user[row.user]
 		in_hand = next(
 			(t for t in mine if get_datetime(t.scheduled_start) <= now < get_datetime(t.scheduled_end)), None
 		)
@@ -419,12 +413,6 @@ def assign_nearest(request: str, engineer: str, now=None) -> dict:
 			title=_("Engineer Not Available"),
 		)
 	arrival = get_datetime(choice["arrival"])
-	reassign(TASK, doc.task, choice["user"], arrival.date())
-	hours = flt(frappe.db.get_value(SERVICE_TYPE, doc.service_type, "visit_hours")) or 1
-	frappe.db.set_value(
-		TASK,
-		doc.task,
-		{"scheduled_start": arrival, "scheduled_end": add_to_date(arrival, hours=hours), "route_order": 0},
-	)
-	frappe.db.set_value(dispatch_site.REQUEST, doc.name, "expected_on_site", arrival)
+	task = frappe._dict(name=doc.task, reference_doctype=doc.doctype, reference_name=doc.name)
+	schedule(task, choice["user"], arrival, dispatch_site.visit_hours(doc.service_type) or 1)
 	return {"request": doc.name, "task": doc.task, "engineer": engineer, "expected_on_site": arrival}

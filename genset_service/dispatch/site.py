@@ -4,7 +4,6 @@ on-site deadlines) and the travel between them. Bulk reads only; nothing is writ
 
 import dataclasses
 import datetime
-import json
 
 import frappe
 from frappe import _
@@ -35,6 +34,21 @@ ENGINEER_FIELDS = [
 	"holiday_list",
 	*DAY_FIELDS,
 ]
+# what dispatch reads of an open task
+WORK_FIELDS = [
+	"name",
+	"service_type",
+	"status",
+	"due_from",
+	"due_to",
+	"unit",
+	"customer",
+	"customer_name",
+	"assigned_to",
+	"reference_doctype",
+	"reference_name",
+	"scheduled_start",
+]
 # the optimiser's order of work, as priorities 0..100 (VROOM places higher first)
 PRIORITY = {"emergency": 100, "request": 60, "overdue": 30, "planned": 10}
 
@@ -47,7 +61,7 @@ class Site:
 	horizon: datetime.datetime  # second 0 of the problem: the first day at midnight
 	engineers: dict  # engineer name -> its row (user, full_name, ...)
 	tasks: dict  # task name -> its row
-	shift_days: dict  # (engineer, shift index) -> the day
+	shift_of: dict  # (engineer, day) -> the index of that day's shift
 	no_place: dict  # task -> why it has no place on the map
 
 	def at(self, seconds: int) -> datetime.datetime:
@@ -57,7 +71,7 @@ class Site:
 		return int((get_datetime(moment) - self.horizon).total_seconds())
 
 	def shift_index(self, engineer: str, day: datetime.date) -> int | None:
-		return next((i for (e, i), d in self.shift_days.items() if e == engineer and d == day), None)
+		return self.shift_of.get((engineer, day))
 
 
 # ------------------------------------------------------------------ input
@@ -209,20 +223,7 @@ def open_work(
 		TASK,
 		filters=filters,
 		or_filters=[["assigned_to", "in", users or [""]], ["assigned_to", "is", "not set"]],
-		fields=[
-			"name",
-			"service_type",
-			"status",
-			"due_from",
-			"due_to",
-			"unit",
-			"customer",
-			"customer_name",
-			"assigned_to",
-			"reference_doctype",
-			"reference_name",
-			"scheduled_start",
-		],
+		fields=WORK_FIELDS,
 		order_by="due_to asc, name asc",
 	)
 	requests = request_facts([r.reference_name for r in rows if r.reference_doctype == REQUEST])
@@ -289,7 +290,7 @@ def read(
 	homes = homes_of(rows)
 	holidays = holidays_of(rows)
 	skills = skills_of([row.name for row in rows])
-	team, shift_days = [], {}
+	team, shift_of = [], {}
 	for row in rows:
 		shifts = []
 		for day in days:
@@ -298,7 +299,7 @@ def read(
 			begin = max(datetime.datetime.combine(day, get_time(row.working_from)), now)
 			finish = datetime.datetime.combine(day, get_time(row.working_to))
 			if (finish - begin).total_seconds() >= SHORTEST_SHIFT:
-				shift_days[(row.name, len(shifts))] = day
+				shift_of[(row.name, day)] = len(shifts)
 				shifts.append(Shift(second(begin), second(finish)))
 		if not shifts and engineers:
 			frappe.throw(
@@ -358,7 +359,7 @@ def read(
 		horizon,
 		{row.name: row for row in rows},
 		{row.name: row for row in work},
-		shift_days,
+		shift_of,
 		no_place,
 	)
 
@@ -384,14 +385,6 @@ def with_roads(problem: Problem) -> Problem:
 			title=_("Routing Server"),
 		)
 	return dataclasses.replace(problem, road=road)
-
-
-def assignees(value: str | None) -> list[str]:
-	"""The users in a document's ``_assign`` column."""
-	try:
-		return [user for user in json.loads(value or "[]") if user]
-	except ValueError:
-		return []
 
 
 def visit_hours(service_type: str) -> float:

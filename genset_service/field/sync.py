@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_system_timezone, now_datetime
 
-from genset_service.field.outbox import ActionError, read
+from genset_service.field.outbox import ActionError, parse_time, read
 from genset_service.field.outbox import local as local_time
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, settings
@@ -53,7 +53,7 @@ def receive(raw: dict, user: str | None = None) -> dict:
 	done = _recorded(action, user)
 	if done:
 		return done
-	at = local_time(action.at, zoneinfo.ZoneInfo(get_system_timezone()))
+	at = site_time(action.at)
 	status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
 	log = frappe.get_doc(
 		{
@@ -72,10 +72,10 @@ def receive(raw: dict, user: str | None = None) -> dict:
 		}
 	)
 	try:
-		frappe.db.savepoint("field_action")
 		log.insert(ignore_permissions=True)
-	except frappe.DuplicateEntryError:
-		# the same action arrived twice at once: the other request recorded it first
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		# the same action arrived twice at once: the other request recorded it (and made its documents)
+		# first; what this one made is thrown away
 		frappe.db.rollback()
 		return _recorded(action, user) or frappe.throw(_("Send the action again."))
 	return _answer(log, replay=False)
@@ -211,7 +211,7 @@ def _service_report(payload: dict, at, user: str, engineer) -> tuple:
 				title=_("Invalid Part"),
 			)
 		parts.append({"item_code": row.get("item_code"), "qty": qty, "warehouse": warehouse})
-	start = local_time(_aware(payload["start"]), zoneinfo.ZoneInfo(get_system_timezone()))
+	start = site_time(_aware(payload["start"]))
 	doc = frappe.get_doc(
 		{
 			"doctype": "Genset Service Report",
@@ -278,9 +278,12 @@ def _number(value, label: str) -> float:
 	return number
 
 
-def _aware(text) -> datetime.datetime:
-	from genset_service.field.outbox import parse_time
+def site_time(moment: datetime.datetime) -> datetime.datetime:
+	"""A time-zone aware moment on the site's clock, as Frappe stores it."""
+	return local_time(moment, zoneinfo.ZoneInfo(get_system_timezone()))
 
+
+def _aware(text) -> datetime.datetime:
 	try:
 		return parse_time(text)
 	except ActionError as error:

@@ -3,10 +3,12 @@ today, this week), each genset's facts and history, the checklists and the parts
 their own; bulk reads, one per table."""
 
 import datetime
+from collections import defaultdict
 
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
+from genset_service.dispatch.site import WORK_FIELDS
 from genset_service.field.sync import REQUEST, engineer_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
@@ -23,20 +25,7 @@ def my_work(user: str | None = None, today: datetime.date | None = None) -> dict
 	tasks = frappe.get_all(
 		TASK,
 		filters={"assigned_to": user, "status": ("in", TaskStatus.OPEN), "due_from": ("<=", week_end)},
-		fields=[
-			"name",
-			"service_type",
-			"status",
-			"due_from",
-			"due_to",
-			"scheduled_start",
-			"scheduled_end",
-			"unit",
-			"customer",
-			"customer_name",
-			"reference_doctype",
-			"reference_name",
-		],
+		fields=[*WORK_FIELDS, "scheduled_end"],
 		order_by="ifnull(scheduled_start, due_from) asc, name asc",
 		limit_page_length=500,
 	)
@@ -151,6 +140,11 @@ def _units(names: list[str]) -> dict:
 		filters={"unit": ("in", names), "status": ("in", ("Open", "In Progress", "On Hold"))},
 		fields=["name", "unit", "service_type", "status", "on_site_by"],
 	)
+	history = {}
+	for key, rows in (("inspections", inspections), ("reports", reports), ("open_requests", open_requests)):
+		history[key] = defaultdict(list)
+		for row in rows:  # newest first, as read
+			history[key][row.unit].append(row)
 	for name, unit in units.items():
 		address = addresses.get(unit.site_address) or frappe._dict()
 		unit.address = ", ".join(
@@ -164,9 +158,9 @@ def _units(names: list[str]) -> dict:
 		contact = contacts.get(unit.customer) or frappe._dict()
 		unit.contact = contact.full_name
 		unit.phone = contact.mobile_no or contact.phone or address.phone
-		unit.inspections = [i for i in inspections if i.unit == name][:HISTORY]
-		unit.reports = [r for r in reports if r.unit == name][:HISTORY]
-		unit.open_requests = [r for r in open_requests if r.unit == name]
+		unit.inspections = history["inspections"][name][:HISTORY]
+		unit.reports = history["reports"][name][:HISTORY]
+		unit.open_requests = history["open_requests"][name]
 	return units
 
 

@@ -49,6 +49,7 @@ def before_tests():
 	for year in (getdate().year, getdate().year + 1):
 		ensure_fiscal_year(year)
 	install_default_records()
+	make_outgoing_email_account()
 	frappe.db.commit()
 
 
@@ -410,3 +411,24 @@ def make_portal_user(email: str, customer: str, password: str | None = None) -> 
 		doc.append("portal_users", {"user": email})
 		doc.save(ignore_permissions=True)
 	return email
+
+
+def make_outgoing_email_account():
+	"""Mail is only queued in tests; Frappe still wants a default outgoing account to queue it, and
+	caches the account it found for the whole process: it exists before the first test mails."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1}):
+		return
+	account = frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": "_Test Genset Outgoing",
+			"email_id": "service@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "127.0.0.1",
+			"no_smtp_authentication": 1,
+		}
+	)
+	account.flags.ignore_validate = True
+	account.flags.ignore_mandatory = True
+	account.insert(ignore_permissions=True)

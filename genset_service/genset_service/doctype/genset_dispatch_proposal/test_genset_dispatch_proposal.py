@@ -13,9 +13,6 @@ from frappe.utils import get_datetime
 
 from genset_service.api import v1
 from genset_service.dispatch import board, proposals
-from genset_service.genset_service.doctype.genset_warranty_extension.test_genset_warranty_extension import (
-	make_outgoing_email_account,
-)
 from genset_service.planning import TaskStatus
 from genset_service.tests.utils import (
 	TEST_IGNORE,
@@ -43,7 +40,6 @@ class TestDispatch(GensetTestCase):
 		# Frappe mails a removed or new assignee at once under test, and sending commits: muted, the
 		# test's savepoint holds
 		self.muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
-		make_outgoing_email_account()  # a fresh site has no default account to queue those mails with
 		self.country = frappe.db.get_value(
 			"Company", frappe.db.get_value("Genset Unit", {}, "company"), "country"
 		)

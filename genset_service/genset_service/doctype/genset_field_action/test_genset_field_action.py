@@ -12,9 +12,6 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 
 from genset_service.api import v1
-from genset_service.genset_service.doctype.genset_warranty_extension.test_genset_warranty_extension import (
-	make_outgoing_email_account,
-)
 from genset_service.planning import TaskStatus
 from genset_service.tests.utils import (
 	TEST_IGNORE,
@@ -45,7 +42,6 @@ class TestGensetFieldAction(GensetTestCase):
 	def setUp(self):
 		super().setUp()
 		self.muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
-		make_outgoing_email_account()  # a fresh site has no default account to queue those mails with
 		self.user = make_user("gs-field-engineer@example.com", ["After-sales Engineer"])
 		self.van = self.warehouse("GS Van North")
 		self.engineer = frappe.get_doc(

@@ -12,31 +12,12 @@ from genset_service.tests.utils import (
 	make_delivered_unit,
 	make_genset_item,
 	make_inspection,
+	make_outgoing_email_account,
 	make_service_item,
 )
 
 test_ignore = TEST_IGNORE
 EXTENSION = "Genset Warranty Extension"
-
-
-def make_outgoing_email_account():
-	"""Mail is only queued in tests; Frappe still wants a default outgoing account to queue it."""
-	if frappe.db.exists("Email Account", {"default_outgoing": 1}):
-		return
-	account = frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": "_Test Genset Outgoing",
-			"email_id": "service@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "127.0.0.1",
-			"no_smtp_authentication": 1,
-		}
-	)
-	account.flags.ignore_validate = True
-	account.flags.ignore_mandatory = True
-	account.insert(ignore_permissions=True)
 
 
 class TestGensetWarrantyExtension(GensetTestCase):
