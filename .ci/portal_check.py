@@ -22,10 +22,23 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-# a small JPEG: the photo the engineer takes
-JPEG = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAwAEADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDgq+lKK+a6/Pf+R5/c5Pne/wB3Y+7/AN//ALvL89/u7BX0pRXzXR/yPP7nJ873+7sH+/8A93l+e/3dgr6Uor5ro/5Hn9zk+d7/AHdg/wB//u8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/8A3eX57/d2CvpSivmuj/kef3OT53v93YP9/wD7vL89/u7BX0pRXzXR/wAjz+5yfO9/u7B/v/8Ad5fnv93YK+lKK+a6P+R5/c5Pne/3dg/3/wDu8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/AP3eX57/AHdgr6Uor5ro/wCR5/c5Pne/3dg/3/8Au8vz3+7sFfSlFfNdH/I8/ucnzvf7uwf7/wD3eX57/d2CvpSivmuj/kef3OT53v8Ad2D/AH/+7y/Pf7uwV9KUV810f8jz+5yfO9/u7B/v/wDd5fnv93Y//9k="
-
 base, seed_file, artifacts = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+	"""(width, height) from a JPEG's frame header."""
+	at = 2
+	while at + 9 < len(data):
+		if data[at] != 0xFF:
+			at += 1
+			continue
+		marker = data[at + 1]
+		if marker in (0xC0, 0xC1, 0xC2):
+			return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(data[at + 5 : at + 7], "big")
+		at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+	return None
+
+
 artifacts.mkdir(parents=True, exist_ok=True)
 seed = json.loads(Path(seed_file).read_text())
 a, b = seed["a"], seed["b"]
@@ -514,7 +527,7 @@ with sync_playwright() as p:
 	app.wait_for_selector("a.card", timeout=20000)
 	shown = app.locator("a.card").evaluate_all("cs => cs.map(c => c.dataset.task)")
 	check(
-		"field app: my work lists my three tasks, and nobody else's",
+		"field app: my work lists my tasks, and nobody else's",
 		set(field["tasks"].values()) <= set(shown)
 		and all(
 			t in field["tasks"].values()
@@ -567,8 +580,19 @@ with sync_playwright() as p:
 	)
 	app.screenshot(path=str(artifacts / "field-offline-open.png"), full_page=True)
 	# an inspection with a photo and a signature
+	# a camera's photo: 4000 x 3000 px (the phone keeps it resized to at most 1600 px, JPEG)
 	photo = artifacts / "field-photo.jpg"
-	photo.write_bytes(base64.b64decode(JPEG))
+	photo.write_bytes(
+		base64.b64decode(
+			app.evaluate(
+				"""() => { const c = document.createElement('canvas'); c.width = 4000; c.height = 3000;
+				const g = c.getContext('2d'); const f = g.createLinearGradient(0, 0, 4000, 3000);
+				f.addColorStop(0, '#1d4ed8'); f.addColorStop(1, '#f59e0b'); g.fillStyle = f;
+				g.fillRect(0, 0, 4000, 3000); g.fillStyle = '#fff'; g.font = '400px sans-serif';
+				g.fillText('Oil level', 600, 1600); return c.toDataURL('image/jpeg', 0.9).split(',')[1]; }"""
+			)
+		)
+	)
 
 	def sign() -> None:
 		app.locator("#signature").scroll_into_view_if_needed()
@@ -613,7 +637,45 @@ with sync_playwright() as p:
 	app.screenshot(path=str(artifacts / "field-service-report.png"), full_page=True)
 	app.locator("#visit button[type=submit]").click()
 	app.wait_for_selector("#view section", timeout=10000)
-	# the office cancels the third task while the phone is offline; the engineer does it anyway
+	# a breakdown: the engineer checks in at the genset (the on-site clock stops at the phone's time)
+	app.goto(f"{base}/field#/task/{field['tasks']['arrival']}")
+	app.wait_for_selector("#arrive", timeout=10000)
+	app.locator("#arrive").click()
+	app.wait_for_function("() => document.querySelector('#arrive').disabled", timeout=5000)
+	check(
+		"field app: check-in at the genset is recorded on the phone",
+		app.locator("#arrive").inner_text() == "Arrival recorded",
+		app.locator("#arrive").inner_text(),
+	)
+	# a return visit: how the genset is used and what the customer says
+	app.goto(f"{base}/field#/visit/{field['tasks']['return']}")
+	app.wait_for_selector('#visit[data-form="return_visit"]', timeout=10000)
+	app.locator('[name="usage"]').fill("Standby for the cold store, about 3 hours a week")
+	app.locator('[name="feedback"]').fill("Starts first time; asks for a load bank test")
+	app.locator('[name="issues_found"]').check()
+	app.screenshot(path=str(artifacts / "field-return-visit.png"), full_page=True)
+	app.locator("#visit button[type=submit]").click()
+	app.wait_for_selector("#view section", timeout=10000)
+	# operation training: topics, who attended, the customer's sign-off
+	app.goto(f"{base}/field#/visit/{field['tasks']['training']}")
+	app.wait_for_selector('#visit[data-form="training"]', timeout=10000)
+	app.locator('[name="topics"]').fill("Start and stop, load transfer, daily checks, emergency stop")
+	app.locator('[name="signatory"]').fill("Site Manager")
+	sign()
+	app.locator("#visit button[type=submit]").click()
+	check(
+		"field app: a training without attendees is refused on the phone",
+		"attended" in app.locator("#error").inner_text(),
+		app.locator("#error").inner_text(),
+	)
+	for person, role in (("Ann Operator", "Shift lead"), ("Bo Fitter", "Maintenance")):
+		app.locator("#attendee").fill(person)
+		app.locator("#designation").fill(role)
+		app.locator("#add-attendee").click()
+	app.screenshot(path=str(artifacts / "field-training.png"), full_page=True)
+	app.locator("#visit button[type=submit]").click()
+	app.wait_for_selector("#view section", timeout=10000)
+	# the office cancels a task while the phone is offline; the engineer does it anyway
 	subprocess.run(
 		[
 			"bench",
@@ -632,7 +694,7 @@ with sync_playwright() as p:
 	app.locator("#visit button[type=submit]").click()
 	app.wait_for_selector("#view section", timeout=10000)
 	waiting = app.locator("#outbox").inner_text()
-	check("field app: three visits wait in the outbox", waiting.startswith("3 waiting"), waiting)
+	check("field app: six acts wait in the outbox", waiting.startswith("6 waiting"), waiting)
 	# the outbox survives closing the page
 	queued = app.evaluate("() => window.fieldApp.outboxAll()")
 	app.close()
@@ -640,13 +702,40 @@ with sync_playwright() as p:
 	app.goto(f"{base}/field")
 	app.wait_for_selector("a.card, #view p", timeout=10000)
 	waiting = app.locator("#outbox").inner_text()
-	check("field app: the outbox survives closing the page", waiting.startswith("3 waiting"), waiting)
+	check("field app: the outbox survives closing the page", waiting.startswith("6 waiting"), waiting)
 	app.screenshot(path=str(artifacts / "field-outbox-waiting.png"), full_page=True)
-	# back in signal: sent in order, once
+	# back in signal, but the session ended meanwhile: the phone asks to log in and keeps its outbox
+	phone.clear_cookies()
 	server_up()
+	back_at = time.time()
 	app.locator("#outbox").click()
 	app.wait_for_function(
+		"() => /Log in again/.test(document.querySelector('#banner').innerText)", timeout=20000
+	)
+	check(
+		"field app: an ended session at replay asks to log in again and keeps the outbox",
+		"Log in again" in app.locator("#banner").inner_text()
+		and app.locator("#outbox").inner_text().startswith("6 waiting"),
+		app.locator("#banner").inner_text() + " / " + app.locator("#outbox").inner_text(),
+	)
+	app.screenshot(path=str(artifacts / "field-session-ended.png"), full_page=True)
+	# logged in again; the token the phone kept is stale: it takes the session's current one and sends
+	phone.request.post(f"{base}/api/method/login", data={"usr": field["user"], "pwd": seed["password"]})
+	phone.request.get(f"{base}/api/method/genset_service.api.v1.field_session")
+	sends = []
+	app.on("response", lambda r: sends.append(r.status) if "v1.field_send" in r.url else None)
+	app.evaluate(
+		"(user) => { window.fieldApp.state.session = {user, csrf_token: 'stale-token'}; window.fieldApp.send(); }",
+		field["user"],
+	)
+	app.wait_for_function(
 		"() => document.querySelector('#outbox').innerText.startsWith('0 waiting')", timeout=60000
+	)
+	app.wait_for_timeout(500)
+	check(
+		"field app: a stale CSRF token at replay is replaced and every act is sent, in order",
+		sends[:1] == [400] and sends[1:] == [200] * 6,
+		str(sends),
 	)
 	app.wait_for_timeout(1000)
 	app.screenshot(path=str(artifacts / "field-synced.png"), full_page=True)
@@ -681,6 +770,12 @@ with sync_playwright() as p:
 		"File", {"attached_to_name": inspections[0]["name"] if inspections else "-"}, ["file_url"]
 	)
 	check("field app: the photo is attached to the inspection", len(photos) == 1, str(photos))
+	kept = desk_admin.request.get(f"{base}{photos[0]['file_url']}").body() if photos else b""
+	check(
+		"field app: a 4000 x 3000 photo arrives resized to at most 1600 px, JPEG",
+		kept[:3] == b"\xff\xd8\xff" and max(jpeg_size(kept) or (9999,)) <= 1600,
+		f"{jpeg_size(kept)}, {len(kept)} bytes (taken {photo.stat().st_size} bytes)",
+	)
 	check(
 		"field app: exactly one submitted service report",
 		len(reports) == 1 and reports[0]["docstatus"] == 1,
@@ -701,13 +796,9 @@ with sync_playwright() as p:
 	)
 	status = {row["name"]: row["status"] for row in done}
 	check(
-		"field app: the two tasks are Done, the cancelled one stays cancelled",
-		(
-			status[field["tasks"]["inspection"]],
-			status[field["tasks"]["report"]],
-			status[field["tasks"]["conflict"]],
-		)
-		== ("Done", "Done", "Cancelled"),
+		"field app: the four visited tasks are Done, the cancelled one stays cancelled",
+		[status[field["tasks"][key]] for key in ("inspection", "report", "return", "training", "conflict")]
+		== ["Done", "Done", "Done", "Done", "Cancelled"],
 		str(status),
 	)
 	drafts = get_list("Genset Field Action", {"user": field["user"], "status": "Draft"}, ["result_name"])
@@ -716,6 +807,50 @@ with sync_playwright() as p:
 		for row in drafts
 	]
 	check("field app: the desk has the cancelled task's visit as a draft", any(draft_docs), str(drafts))
+	visits = get_list(
+		"Genset Return Visit", {"task": field["tasks"]["return"]}, ["name", "docstatus", "issues_found"]
+	)
+	check(
+		"field app: exactly one submitted return visit",
+		[(v["docstatus"], v["issues_found"]) for v in visits] == [(1, 1)],
+		str(visits),
+	)
+	trainings = get_list(
+		"Genset Operation Training", {"task": field["tasks"]["training"]}, ["name", "docstatus"]
+	)
+	attended = (
+		desk_admin.request.get(
+			f"{base}/api/resource/Genset Operation Training/{trainings[0]['name']}"
+		).json()["data"]["attendees"]
+		if trainings
+		else []
+	)
+	check(
+		"field app: exactly one submitted training, with its attendees",
+		[t["docstatus"] for t in trainings] == [1]
+		and [a["attendee_name"] for a in attended] == ["Ann Operator", "Bo Fitter"],
+		str(trainings),
+	)
+	arrival = get_list(
+		"Genset Field Action",
+		{"user": field["user"], "kind": "check_in", "result_name": field["request"]},
+		["phone_time", "received_on"],
+	)
+	on_site = desk_admin.request.get(
+		f"{base}/api/method/frappe.client.get_value",
+		params={
+			"doctype": "Genset Service Request",
+			"filters": json.dumps({"name": field["request"]}),
+			"fieldname": "on_site_on",
+		},
+	).json()["message"]["on_site_on"]
+	check(
+		"field app: the check-in stopped the on-site clock at the phone's time, not at receipt",
+		len(arrival) == 1
+		and on_site == arrival[0]["phone_time"]
+		and arrival[0]["phone_time"] < arrival[0]["received_on"],
+		f"{arrival} on site {on_site}",
+	)
 	# replaying the same outbox changes nothing
 	csrf = app.evaluate("() => window.fieldApp.state.session.csrf_token")
 	replies = [
@@ -731,6 +866,70 @@ with sync_playwright() as p:
 		"field app: replaying the outbox changes nothing",
 		all(reply["replay"] for reply in replies) and again == 1,
 		str([(r.get("status"), r.get("replay")) for r in replies]),
+	)
+	# a refused act stays in the outbox with its error until the engineer discards it
+	unit = desk_admin.request.get(
+		f"{base}/api/method/frappe.client.get_value",
+		params={
+			"doctype": "Genset Service Task",
+			"filters": json.dumps({"name": field["tasks"]["inspection"]}),
+			"fieldname": "unit",
+		},
+	).json()["message"]["unit"]
+	app.evaluate("(unit) => window.fieldApp.queue('running_hours', {unit, hours: 'lots'})", unit)
+	app.wait_for_function("() => /refused/.test(document.querySelector('#outbox').innerText)", timeout=20000)
+	app.wait_for_selector(".notice.bad", timeout=5000)
+	check(
+		"field app: bad input is refused with a clear message and kept on the phone",
+		"must be a number" in app.locator(".notice.bad").inner_text()
+		and app.locator("#outbox").inner_text().startswith("1 waiting"),
+		app.locator(".notices").inner_text(),
+	)
+	app.screenshot(path=str(artifacts / "field-refused.png"), full_page=True)
+	app.once("dialog", lambda dialog: dialog.accept())
+	app.locator(".notice.bad .discard").click()
+	app.wait_for_function(
+		"() => document.querySelector('#outbox').innerText.startsWith('0 waiting')", timeout=10000
+	)
+	check("field app: the engineer can discard a refused act", True)
+	# a photo over the size limit (the phone resizes; a tampered send is refused, nothing written)
+	big = {
+		"id": "phone-oversize-photo-1",
+		"kind": "inspection",
+		"at": queued[0]["at"],
+		"payload": {
+			**queued[0]["payload"],
+			"readings": [
+				{
+					**queued[0]["payload"]["readings"][0],
+					"photo": "data:image/jpeg;base64,"
+					+ base64.b64encode(b"\xff\xd8\xff" + os.urandom(4 * 2**20)).decode(),
+				}
+			],
+		},
+	}
+	refused = phone.request.post(
+		f"{base}/api/method/genset_service.api.v1.field_send",
+		form={"action": json.dumps(big)},
+		headers={"X-Frappe-CSRF-Token": app.evaluate("() => window.fieldApp.state.session.csrf_token")},
+	)
+	check(
+		"field app: a photo over the size limit is refused (417), nothing written",
+		refused.status == 417
+		and "MB" in refused.text()
+		and not get_list("Genset Field Action", {"action_id": big["id"]}, ["name"]),
+		f"{refused.status} {refused.text()[:200]}",
+	)
+	# logging out wipes the phone
+	app.goto(f"{base}/field")
+	app.wait_for_selector("#logout", timeout=10000)
+	app.locator("#logout").click()
+	app.wait_for_url("**/login**", timeout=20000)
+	left = app.evaluate("async () => [(await indexedDB.databases()).map(d => d.name), await caches.keys()]")
+	check(
+		"field app: logging out wipes the work and the outbox from the phone",
+		"genset-field" not in left[0] and not left[1],
+		str(left),
 	)
 	phone.close()
 	desk_admin.close()

@@ -245,4 +245,49 @@ def test_board_moves_name_every_rule_they_break():
 		works=False,
 	)
 	assert broken(bad) == ["outside_window", "past_deadline", "no_skill", "day_off"]
+	assert broken(dataclasses.replace(fine, certified=False)) == ["not_certified"]
 	assert broken(dataclasses.replace(fine, due_from=None, due_to=None, deadline=None)) == []
+
+
+def test_only_engineers_certified_for_the_model_and_size_get_the_visit():
+	from genset_service.dispatch.certification import Certification, Genset, certify
+
+	big, small = Genset("GS-1000", 1000), Genset("GS-100", 100)
+	engineers = (
+		engineer("ann"),  # any model, any size
+		engineer("bob", home=YORK),  # certified up to 500 kVA, lives at the site
+		engineer("cy", home=YORK),  # the GS-100 only
+	)
+	certifications = {
+		"bob": Certification(max_kva=500),
+		"cy": Certification(models=frozenset({"GS-100"})),
+	}
+	visits = (visit("big"), visit("small"), visit("anywhere", skill="Juggling"))
+	team, work = certify(engineers, visits, certifications, {"big": big, "small": small})
+	skill = {v.id: v.skill for v in work}
+	# everyone skilled may do the small one: it keeps the plain skill; the big one asks for its own
+	assert skill == {"big": "Maintenance · GS-1000, 1000 kVA", "small": "Maintenance", "anywhere": "Juggling"}
+	assert [skill["big"] in e.skills for e in team] == [True, False, False]
+	proposal = solve(Problem(team, work))
+	where = {s.visit: s.engineer for s in proposal.stops}
+	assert where["big"] == "ann"  # bob and cy live at the site but are not certified for it
+	assert check(Problem(team, work), proposal) == []
+	# the checker refuses the big visit given to bob by hand
+	broken_plan = dataclasses.replace(
+		proposal,
+		stops=[dataclasses.replace(s, engineer="bob") if s.visit == "big" else s for s in proposal.stops],
+	)
+	assert any("lacks the skill Maintenance · GS-1000" in v for v in check(Problem(team, work), broken_plan))
+
+
+def test_a_certification_covers_its_models_and_range():
+	from genset_service.dispatch.certification import Certification
+
+	assert Certification().covers("GS-1", 5000)
+	assert Certification(frozenset({"GS-1"})).covers("GS-1", None)
+	assert not Certification(frozenset({"GS-1"})).covers("GS-2", 100)
+	assert Certification(min_kva=100, max_kva=500).covers("X", 100)
+	assert Certification(min_kva=100, max_kva=500).covers("X", 500)
+	assert not Certification(min_kva=100, max_kva=500).covers("X", 501)
+	assert not Certification(min_kva=100).covers("X", 99)
+	assert Certification(min_kva=100).covers("X", None)  # a unit of unknown size is not refused

@@ -12,6 +12,7 @@ from frappe.utils import add_to_date, cint, flt, get_datetime, get_time, getdate
 
 from genset_service.dispatch import rules
 from genset_service.dispatch import site as dispatch_site
+from genset_service.dispatch.certification import Genset, describe
 from genset_service.dispatch.soonest import Whereabouts, soonest
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT, settings
@@ -23,6 +24,7 @@ MESSAGES = {
 	"past_deadline": "{task} must have an engineer on site by {deadline}; {start} is later.",
 	"no_skill": "{engineer} does not have the skill {service}.",
 	"day_off": "{engineer} does not work on {day} (day off or holiday).",
+	"not_certified": "{engineer} is not certified for {genset}.",
 }
 
 
@@ -240,6 +242,9 @@ def move(task: str, engineer: str | None = None, day=None, start_time=None, conf
 	if row.reference_doctype == dispatch_site.REQUEST:
 		deadline = frappe.db.get_value(dispatch_site.REQUEST, row.reference_name, "on_site_by")
 	skills = dispatch_site.skills_of([profile.name])[profile.name]
+	unit = frappe.db.get_value(UNIT, row.unit, ["item_code", "kva"], as_dict=True) if row.unit else None
+	genset = Genset(unit.item_code, flt(unit.kva)) if unit else None
+	certification = dispatch_site.certifications_of([profile])[profile.name]
 	broken = rules.broken(
 		rules.Move(
 			day=day,
@@ -250,6 +255,7 @@ def move(task: str, engineer: str | None = None, day=None, start_time=None, conf
 			skill=row.service_type,
 			skills=skills,
 			works=dispatch_site.works_on(profile, day, dispatch_site.holidays_of([profile])),
+			certified=not genset or certification.covers(genset.model, genset.kva),
 		)
 	)
 	facts = {
@@ -261,6 +267,7 @@ def move(task: str, engineer: str | None = None, day=None, start_time=None, conf
 		"start": frappe.format(begin, "Datetime"),
 		"engineer": profile.full_name or profile.name,
 		"service": _(row.service_type),
+		"genset": describe(genset) if genset else "",
 	}
 	warnings = [_(MESSAGES[name]).format(**facts) for name in broken]
 	if warnings and not confirm:
@@ -306,14 +313,18 @@ def _expect(task, moment) -> None:
 
 
 # ------------------------------------------------------------------ emergencies
-def whereabouts(now: datetime.datetime) -> list[Whereabouts]:
-	"""Each enabled engineer working today: where and when free (after the visit in hand), until when."""
+def whereabouts(now: datetime.datetime, genset: Genset | None = None) -> list[Whereabouts]:
+	"""Each enabled engineer working today (and certified for ``genset``, when given): where and when
+	free (after the visit in hand), until when."""
 	today = now.date()
 	rows = frappe.get_all(
 		dispatch_site.ENGINEER, filters={"enabled": 1}, fields=dispatch_site.ENGINEER_FIELDS
 	)
 	holidays = dispatch_site.holidays_of(rows)
 	rows = [row for row in rows if dispatch_site.works_on(row, today, holidays)]
+	if genset:
+		certified = dispatch_site.certifications_of(rows)
+		rows = [row for row in rows if certified[row.name].covers(genset.model, genset.kva)]
 	if not rows:
 		return []
 	homes = dispatch_site.pins_of(row.home_base for row in rows)
@@ -357,12 +368,17 @@ def whereabouts(now: datetime.datetime) -> list[Whereabouts]:
 
 
 def nearest(request: str, now=None) -> dict:
-	"""The engineers who can be on site soonest for a request: skill, the visit in hand, distance,
-	today's working hours; each arrival set against the on-site deadline."""
+	"""The engineers who can be on site soonest for a request: skill and certification for the genset,
+	the visit in hand, distance, today's working hours; each arrival set against the on-site deadline."""
 	doc = frappe.get_doc(dispatch_site.REQUEST, request)
 	doc.check_permission("read")
 	now = get_datetime(now or now_datetime()).replace(microsecond=0)
-	address = frappe.db.get_value(UNIT, doc.unit, "site_address") if doc.unit else None
+	unit = (
+		frappe.db.get_value(UNIT, doc.unit, ["site_address", "item_code", "kva"], as_dict=True)
+		if doc.unit
+		else None
+	) or frappe._dict()
+	address = unit.site_address
 	pin = dispatch_site.pins_of([address]).get(address)
 	if not pin:
 		frappe.throw(
@@ -375,7 +391,8 @@ def nearest(request: str, now=None) -> dict:
 	names = {
 		row.name: row for row in frappe.get_all(dispatch_site.ENGINEER, fields=["name", "full_name", "user"])
 	}
-	arrivals = soonest(whereabouts(now), pin, doc.service_type, speed)
+	genset = Genset(unit.item_code, flt(unit.kva))
+	arrivals = soonest(whereabouts(now, genset), pin, doc.service_type, speed)
 	deadline = get_datetime(doc.on_site_by) if doc.on_site_by else None
 	return {
 		"request": doc.name,
@@ -408,7 +425,7 @@ def assign_nearest(request: str, engineer: str, now=None) -> dict:
 	if not choice:
 		frappe.throw(
 			_(
-				"{0} cannot be on site today (skill, working hours or distance); choose another engineer."
+				"{0} cannot be on site today (skill, certification, working hours or distance); choose another engineer."
 			).format(engineer),
 			title=_("Engineer Not Available"),
 		)

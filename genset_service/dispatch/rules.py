@@ -15,12 +15,14 @@ class Move:
 	skill: str
 	skills: frozenset[str]  # the engineer's
 	works: bool  # the engineer works that day (a working day, not a holiday)
+	certified: bool = True  # the engineer is certified for the genset's model and size
 
 
 RULES = (
 	("outside_window", lambda m: bool(m.due_from and m.due_to and not m.due_from <= m.day <= m.due_to)),
 	("past_deadline", lambda m: bool(m.deadline and m.start > m.deadline)),
 	("no_skill", lambda m: m.skill not in m.skills),
+	("not_certified", lambda m: not m.certified),
 	("day_off", lambda m: not m.works),
 )
 

@@ -1,5 +1,5 @@
-"""The dispatch problem read from the site: the engineers (profiles, skills, home pins, working days,
-holidays), the open on-site work (planned tasks and the tasks of open requests, with their windows and
+"""The dispatch problem read from the site: the engineers (profiles, skills, certified models and kVA
+range, home pins, working days, holidays), the open on-site work (planned tasks and the tasks of open requests, with their windows and
 on-site deadlines) and the travel between them. Bulk reads only; nothing is written here."""
 
 import dataclasses
@@ -12,6 +12,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 from erpnext.support.doctype.issue.issue import get_holidays
 
 from genset_service.dispatch import travel
+from genset_service.dispatch.certification import Certification, Genset, certify
 from genset_service.dispatch.model import Engineer, Problem, Shift, Visit
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
@@ -32,6 +33,8 @@ ENGINEER_FIELDS = [
 	"working_from",
 	"working_to",
 	"holiday_list",
+	"min_kva",
+	"max_kva",
 	*DAY_FIELDS,
 ]
 # what dispatch reads of an open task
@@ -130,6 +133,21 @@ def engineer_rows(names: list[str] | None = None, territory: str | None = None) 
 			title=_("No Engineers"),
 		)
 	return rows
+
+
+def certifications_of(rows) -> dict[str, Certification]:
+	"""Each engineer's certified models and kVA range (read in bulk)."""
+	models = {}
+	for row in frappe.get_all(
+		"Genset Engineer Model",
+		filters={"parent": ("in", [row.name for row in rows] or [""]), "parenttype": ENGINEER},
+		fields=["parent", "item_code"],
+	):
+		models.setdefault(row.parent, set()).add(row.item_code)
+	return {
+		row.name: Certification(frozenset(models.get(row.name, ())), flt(row.min_kva), flt(row.max_kva))
+		for row in rows
+	}
 
 
 def skills_of(names: list[str]) -> dict[str, frozenset]:
@@ -251,11 +269,15 @@ def request_facts(names: list[str]) -> dict:
 	}
 
 
-def places_of(units: list[str]) -> tuple[dict, dict]:
-	"""({unit: pin}, {unit: why it has none}) from each unit's site address."""
-	rows = frappe.get_all(UNIT, filters={"name": ("in", units or [""])}, fields=["name", "site_address"])
+def places_of(units: list[str]) -> tuple[dict, dict, dict]:
+	"""({unit: pin}, {unit: why it has none}, {unit: its model and size}) from each unit's site address
+	and item."""
+	rows = frappe.get_all(
+		UNIT, filters={"name": ("in", units or [""])}, fields=["name", "site_address", "item_code", "kva"]
+	)
 	pins = pins_of(row.site_address for row in rows)
 	places, missing = {}, {}
+	gensets = {row.name: Genset(row.item_code, flt(row.kva)) for row in rows}
 	for row in rows:
 		if not row.site_address:
 			missing[row.name] = _("Genset Unit {0} has no site address.").format(row.name)
@@ -265,7 +287,7 @@ def places_of(units: list[str]) -> tuple[dict, dict]:
 			)
 		else:
 			places[row.name] = pins[row.site_address]
-	return places, missing
+	return places, missing, gensets
 
 
 # ------------------------------------------------------------------ the problem
@@ -314,7 +336,7 @@ def read(
 			)
 	services = visit_services()
 	work = open_work(end, [row.user for row in rows], services, tasks)
-	places, missing = places_of(sorted({row.unit for row in work}))
+	places, missing, gensets = places_of(sorted({row.unit for row in work}))
 	visits, no_place = [], {}
 	horizon_end = len(days) * DAY
 	earliest_now = max(0, second(now))
@@ -352,7 +374,14 @@ def read(
 				priority,
 			)
 		)
-	problem = Problem(tuple(team), tuple(visits), flt(settings().average_speed_kmh) or 50.0)
+	unit_of = {row.name: row.unit for row in work}
+	team, visits = certify(
+		tuple(team),
+		tuple(visits),
+		certifications_of(rows),
+		{visit.id: gensets[unit_of[visit.id]] for visit in visits},
+	)
+	problem = Problem(team, visits, flt(settings().average_speed_kmh) or 50.0)
 	problem = with_roads(problem)
 	return Site(
 		problem,

@@ -18,7 +18,10 @@ REQUIRED = {
 	"running_hours": ("unit", "hours"),
 	"inspection": ("task", "template", "readings", "signatory", "signature"),
 	"service_report": ("unit", "service_type", "start", "work_done", "signatory", "signature"),
+	"return_visit": ("task", "usage", "feedback"),
+	"training": ("task", "topics", "attendees", "signatory", "signature"),
 }
+
 # how far the phone's clock may run ahead of the server's, and how old an act may be
 AHEAD = datetime.timedelta(minutes=10)
 OLDEST = datetime.timedelta(days=30)

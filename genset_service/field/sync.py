@@ -13,13 +13,24 @@ from frappe.utils import flt, get_system_timezone, now_datetime
 
 from genset_service.field.outbox import ActionError, parse_time, read
 from genset_service.field.outbox import local as local_time
+from genset_service.genset_service.doctype.genset_operation_training.genset_operation_training import (
+	SERVICE as TRAINING,
+)
+from genset_service.genset_service.doctype.genset_return_visit.genset_return_visit import (
+	SERVICE as RETURN_VISIT,
+)
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import TASK, settings
+from genset_service.scheduling.common import TASK, settings, undo_to
 from genset_service.scheduling.inspection import CHECKPOINT_FIELDS
 
 LOG = "Genset Field Action"
 ENGINEER = "Genset Engineer"
 REQUEST = "Genset Service Request"
+# the phone's form for a task: a checklist where its service has an inspection kind, the service's own
+# document where one completes it, a service report for all other work (rules as data)
+FORMS = {RETURN_VISIT: "return_visit", TRAINING: "training"}
+MAX_ATTENDEES = 100
+SAVEPOINT = "genset_field_action"
 PHOTO_BYTES = 3 * 1024 * 1024  # a photo the phone resized (at most 1600 px, JPEG) is far below this
 IMAGE_MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"RIFF": "webp"}
 MESSAGES = {
@@ -54,30 +65,33 @@ def receive(raw: dict, user: str | None = None) -> dict:
 	if done:
 		return done
 	at = site_time(action.at)
-	status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
 	log = frappe.get_doc(
 		{
 			"doctype": LOG,
 			"action_id": action.id,
 			"user": user,
 			"kind": action.kind,
-			"status": status,
+			"status": "Done",
 			"phone_time": at,
 			"phone_offset": action.at.strftime("%z"),
 			"received_on": now_datetime(),
 			"content_hash": action.digest,
-			"result_doctype": doctype,
-			"result_name": name,
-			"message": message,
 		}
 	)
+	frappe.db.savepoint(SAVEPOINT)
 	try:
+		# the id is claimed first: the same action sent twice at once waits here for the first send
+		# to finish, then finds it recorded and answers as a replay
 		log.insert(ignore_permissions=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
-		# the same action arrived twice at once: the other request recorded it (and made its documents)
-		# first; what this one made is thrown away
 		frappe.db.rollback()
 		return _recorded(action, user) or frappe.throw(_("Send the action again."))
+	try:
+		status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
+		log.db_set({"status": status, "result_doctype": doctype, "result_name": name, "message": message})
+	except Exception:
+		undo_to(SAVEPOINT)  # refused: nothing of it is kept, its id included
+		raise
 	return _answer(log, replay=False)
 
 
@@ -232,12 +246,71 @@ def _service_report(payload: dict, at, user: str, engineer) -> tuple:
 	return _save_visit(doc, why, {})
 
 
+def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
+	task, why = _my_task(payload["task"], user)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Genset Return Visit",
+			"unit": task.unit,
+			"task": task.name if not why else None,
+			"visit_date": at.date(),
+			"visited_by": user,
+			"running_hours": flt(payload.get("running_hours")) or None,
+			"usage": str(payload["usage"])[:10_000],
+			"feedback": str(payload["feedback"])[:10_000],
+			"issues_found": 1 if payload.get("issues_found") else 0,
+		}
+	)
+	return _save_visit(doc, why, {})
+
+
+def _training(payload: dict, at, user: str, engineer) -> tuple:
+	task, why = _my_task(payload["task"], user)
+	attendees = payload["attendees"]
+	if (
+		not isinstance(attendees, list)
+		or len(attendees) > MAX_ATTENDEES
+		or not all(isinstance(row, dict) and str(row.get("attendee_name") or "").strip() for row in attendees)
+	):
+		frappe.throw(
+			_("Attendees must be a list of up to {0}, each with a name.").format(MAX_ATTENDEES),
+			title=_("Invalid Attendees"),
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Genset Operation Training",
+			"unit": task.unit,
+			"task": task.name if not why else None,
+			"training_date": at.date(),
+			"trainer": user,
+			"topics": str(payload["topics"])[:10_000],
+			"attendees": [
+				{
+					"attendee_name": str(row["attendee_name"]).strip()[:140],
+					"designation": str(row.get("designation") or "")[:140],
+				}
+				for row in attendees
+			],
+			"customer_signatory": str(payload["signatory"])[:140],
+			"customer_signature": _signature(payload["signature"]),
+		}
+	)
+	return _save_visit(doc, why, {})
+
+
 HANDLERS = {
 	"check_in": _check_in,
 	"running_hours": _running_hours,
 	"inspection": _inspection,
 	"service_report": _service_report,
+	"return_visit": _return_visit,
+	"training": _training,
 }
+
+
+def form_of(service_type: str, inspection_kind: str | None = None) -> str:
+	"""The phone's form for a task of ``service_type``."""
+	return "inspection" if inspection_kind else FORMS.get(service_type, "service_report")
 
 
 def _save_visit(doc, why: str | None, photos: dict) -> tuple:

@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from genset_service.dispatch.site import WORK_FIELDS
-from genset_service.field.sync import REQUEST, engineer_of
+from genset_service.field.sync import REQUEST, engineer_of, form_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.scheduling.inspection import CHECKPOINT_FIELDS
@@ -58,13 +58,17 @@ def my_work(user: str | None = None, today: datetime.date | None = None) -> dict
 		},
 		fields=["name", "inspection_kind"],
 	)
+	kind_of = {k.name: k.inspection_kind for k in kinds}
 	return {
 		"engineer": engineer.name,
 		"today": today,
 		"tasks": tasks,
 		"units": units,
 		"templates": _templates({k.inspection_kind for k in kinds}),
-		"inspection_kind_of": {k.name: k.inspection_kind for k in kinds},
+		"inspection_kind_of": kind_of,
+		"form_of": {
+			service: form_of(service, kind_of.get(service)) for service in {t.service_type for t in tasks}
+		},
 		"parts": _van_stock(engineer.van_warehouse),
 		"van_warehouse": engineer.van_warehouse,
 	}

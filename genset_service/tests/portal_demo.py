@@ -94,6 +94,7 @@ def seed() -> None:
 	from genset_service.scheduling.requests import escalate
 
 	escalate(notify=False)  # the clocks' deadlines and states as of now
+	retire_field_demo()
 	data["dispatch"] = dispatch_region(a["customer"])
 	data["open_request"] = frappe.db.get_value(
 		"Genset Service Request",
@@ -312,9 +313,22 @@ def dispatch_region(customer: str) -> dict:
 FIELD_NOTE = "Field demo"
 
 
+def retire_field_demo() -> None:
+	"""The last run's field demo out of the way: its open tasks and its breakdown cancelled."""
+	task = frappe.qb.DocType("Genset Service Task")
+	frappe.qb.update(task).set(task.status, "Cancelled").where(task.notes == FIELD_NOTE).where(
+		task.status.isin(("Planned", "Due", "Overdue"))
+	).run()
+	request = frappe.qb.DocType("Genset Service Request")
+	frappe.qb.update(request).set(request.status, "Cancelled").where(request.description == FIELD_NOTE).where(
+		request.status.isin(("Open", "In Progress", "On Hold"))
+	).run()
+
+
 def field_visits(customer: str) -> dict:
-	"""An engineer with a password, a van with oil filters, and three fresh tasks assigned to them on
-	every run: an inspection and a service report to do offline, and one the office cancels meanwhile.
+	"""An engineer with a password, a van with oil filters, and fresh tasks assigned to them on every
+	run: an inspection, a service report, a return visit and a training to do offline, one the office
+	cancels meanwhile, and a breakdown's visit to check in to.
 	Made by the browser check when it comes to the phone (after the dispatch board's optimisation, which
 	would otherwise move these tasks to other engineers); commits and prints JSON."""
 	from frappe.utils import add_days, nowdate
@@ -366,10 +380,7 @@ def field_visits(customer: str) -> dict:
 			.insert(ignore_permissions=True)
 			.name
 		)
-	old = frappe.qb.DocType("Genset Service Task")
-	frappe.qb.update(old).set(old.status, "Cancelled").where(old.notes == FIELD_NOTE).where(
-		old.status.isin(("Planned", "Due", "Overdue"))
-	).run()
+	retire_field_demo()
 	units = frappe.get_all(
 		"Genset Unit",
 		filters={"customer": customer, "status": ("!=", "Cancelled"), "commissioning_date": ("is", "set")},
@@ -382,6 +393,8 @@ def field_visits(customer: str) -> dict:
 		("inspection", "Regular Inspection", units[0]),
 		("report", "Maintenance", units[1 % len(units)]),
 		("conflict", "Regular Inspection", units[2 % len(units)]),
+		("return", "Customer Return Visit", units[1 % len(units)]),
+		("training", "Operation Training", units[2 % len(units)]),
 	):
 		tasks[key] = (
 			frappe.get_doc(
@@ -399,8 +412,29 @@ def field_visits(customer: str) -> dict:
 			.insert(ignore_permissions=True)
 			.name
 		)
+	# a breakdown whose visit is the engineer's: they check in from the phone, which stops its on-site clock
+	request = frappe.get_doc(
+		{
+			"doctype": "Genset Service Request",
+			"service_type": "Field Maintenance",
+			"unit": units[0],
+			"description": FIELD_NOTE,
+		}
+	).insert(ignore_permissions=True)
+	visit = frappe.db.get_value(
+		"Genset Service Task", {"reference_doctype": request.doctype, "reference_name": request.name}
+	)
+	frappe.db.set_value("Genset Service Task", visit, {"assigned_to": user, "notes": FIELD_NOTE})
+	tasks["arrival"] = visit
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
-	answer = {"user": user, "engineer": name, "van": van, "part": part, "tasks": tasks}
+	answer = {
+		"user": user,
+		"engineer": name,
+		"van": van,
+		"part": part,
+		"tasks": tasks,
+		"request": request.name,
+	}
 	print(json.dumps(answer))
 	return answer
 

@@ -2,6 +2,7 @@
 restart, a manual run): each thread has its own database connection, the set-up is committed so that
 both see it, and the result is counted in the database. Everything made is removed afterwards."""
 
+import datetime
 import threading
 
 import frappe
@@ -25,6 +26,8 @@ test_ignore = TEST_IGNORE
 SURVEY = "Genset Satisfaction Survey"
 REQUEST = "Genset Service Request"
 NOTICE = "Genset Escalation Notice"
+FIELD_ACTION = "Genset Field Action"
+PROPOSAL = "Genset Dispatch Proposal"
 WORKERS = 2
 
 
@@ -58,7 +61,56 @@ def run_at_once(method: str, *args) -> list:
 	return results
 
 
-class TestConcurrentJobs(FrappeTestCase):
+def make_engineer() -> tuple[str, str]:
+	"""A committed engineer (user, Genset Engineer) with a pinned home, for the workers to act as or
+	plan for."""
+	from genset_service.tests.utils import make_user
+
+	# a desk role that no service is assigned to, so that the other suites' assignments never pick it
+	user = make_user("gs-concurrent-field@example.com", ["Stock User"])
+	pin = {"genset_latitude": 53.8, "genset_longitude": -1.55}
+	home = frappe.db.get_value("Address", {"address_title": "GS Concurrent Engineer Home"})
+	if home:  # the pin again: a test that uninstalls the app's custom fields drops their columns
+		frappe.db.set_value("Address", home, pin)
+	else:
+		home = (
+			frappe.get_doc(
+				{
+					"doctype": "Address",
+					"address_title": "GS Concurrent Engineer Home",
+					"address_line1": "1 Works Road",
+					"city": "Leeds",
+					"country": frappe.db.get_value("Company", company(), "country"),
+					**pin,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	name = frappe.db.get_value("Genset Engineer", {"user": user}) or (
+		frappe.get_doc(
+			{
+				"doctype": "Genset Engineer",
+				"user": user,
+				"working_from": "08:00:00",
+				"working_to": "17:00:00",
+				"home_base": home,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+	frappe.db.commit()
+	return user, name
+
+
+def remove_engineer(user: str) -> None:
+	for name in frappe.get_all("Genset Engineer", {"user": user}, pluck="name"):
+		frappe.delete_doc("Genset Engineer", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+class CommittedCase(FrappeTestCase):
 	"""Commits its set-up (the workers must see it) and deletes everything it made in tearDown."""
 
 	def setUp(self):
@@ -172,6 +224,8 @@ class TestConcurrentJobs(FrappeTestCase):
 		frappe.db.commit()
 		return contract.name
 
+
+class TestConcurrentJobs(CommittedCase):
 	def test_two_survey_jobs_at_once_make_one_survey_and_one_email(self):
 		for _round in range(3):  # the race was lost three times out of three before the key
 			contract = self.make_contract_with_due_round()
@@ -215,6 +269,85 @@ class TestConcurrentJobs(FrappeTestCase):
 		self.assertTrue(notified)
 		self.assertEqual(len(notified), len(set(notified)))  # nobody twice
 		self.assertEqual(frappe.db.get_value(REQUEST, request.name, "escalation"), "Breached")
+
+
+class TestConcurrentFieldActions(CommittedCase):
+	"""The phone's outbox sent twice at once (the page and its service worker, two tabs): the action
+	is received once, and both sends get its answer."""
+
+	def setUp(self):
+		super().setUp()
+		self.user, _engineer = make_engineer()
+
+	def tearDown(self):
+		frappe.db.rollback()
+		frappe.db.delete(FIELD_ACTION, {"user": self.user})
+		remove_engineer(self.user)
+		super().tearDown()
+
+	def test_the_same_action_sent_twice_at_once_is_received_once(self):
+		request = frappe.get_doc(
+			{
+				"doctype": REQUEST,
+				"service_type": "Emergency Rescue",
+				"customer": self.customer,
+				"company": company(),
+				"description": "Genset stopped under load",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		arrived = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=3)
+		for _round in range(3):
+			action = {
+				"id": f"phone-twice-{frappe.generate_hash(length=10)}",
+				"kind": "check_in",
+				"at": arrived.isoformat(),
+				"payload": {"request": request.name},
+			}
+			results = run_at_once("genset_service.field.sync.receive", action, self.user)
+			self.assertFalse([r for r in results if isinstance(r, Exception)], results)
+			self.assertEqual(sorted(r["replay"] for r in results), [False, True])
+			self.assertEqual({(r["status"], r["name"]) for r in results}, {("Done", request.name)})
+			self.assertEqual(frappe.db.count(FIELD_ACTION, {"action_id": action["id"]}), 1)
+		self.assertTrue(frappe.db.get_value(REQUEST, request.name, "on_site_on"))
+
+
+class TestConcurrentDispatch(CommittedCase):
+	"""A manager double-clicks Apply, or two managers apply the same proposal at once: it is applied
+	once (the proposal's row is locked while it is checked and written), and the other is told why."""
+
+	def setUp(self):
+		super().setUp()
+		self.user, self.engineer = make_engineer()
+		self.proposals = []
+
+	def tearDown(self):
+		frappe.db.rollback()
+		frappe.db.delete(PROPOSAL, {"name": ("in", self.proposals or ["-"])})
+		frappe.db.delete("Genset Dispatch Engineer", {"parent": ("in", self.proposals or ["-"])})
+		remove_engineer(self.user)
+		super().tearDown()
+
+	def test_a_proposal_applied_twice_at_once_is_applied_once(self):
+		tomorrow = add_days(getdate(), 1)
+		for _round in range(3):
+			doc = frappe.get_doc(
+				{
+					"doctype": PROPOSAL,
+					"from_date": tomorrow,
+					"to_date": tomorrow,
+					"status": "Draft",
+					"engineers": [{"engineer": self.engineer}],
+				}
+			).insert(ignore_permissions=True)
+			self.proposals.append(doc.name)
+			frappe.db.commit()
+			results = run_at_once("genset_service.dispatch.proposals.apply", doc.name)
+			applied = [r for r in results if isinstance(r, dict)]
+			refused = [r for r in results if isinstance(r, frappe.ValidationError)]
+			self.assertEqual(([r["status"] for r in applied], len(refused)), (["Applied"], 1), results)
+			self.assertIn("only a Draft", str(refused[0]))
+			self.assertEqual(frappe.db.get_value(PROPOSAL, doc.name, "status"), "Applied")
 
 
 class TestDeadlockVictim(FrappeTestCase):

@@ -8,6 +8,15 @@
 	const $outbox = document.getElementById("outbox");
 	const $banner = document.getElementById("banner");
 	const state = { work: null, session: null, sending: false, sent: [] };
+	const KINDS = {
+		check_in: "Arrival",
+		running_hours: "Running hours",
+		inspection: "Inspection",
+		service_report: "Service report",
+		return_visit: "Return visit",
+		training: "Training",
+	};
+	const kindLabel = (kind) => KINDS[kind] || kind;
 	const esc = (text) =>
 		String(text == null ? "" : text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -61,6 +70,7 @@
 		if (!answer.ok) {
 			const error = new Error(serverMessage(data) || answer.statusText);
 			error.status = answer.status;
+			error.type = data.exc_type;
 			throw error;
 		}
 		return data.message;
@@ -163,23 +173,14 @@
 			}
 			for (const item of await outboxAll()) {
 				try {
-					const answer = await call("field_send", {
-						body: {
-							action: JSON.stringify({
-								id: item.id,
-								kind: item.kind,
-								at: item.at,
-								payload: item.payload,
-							}),
-						},
-					});
+					const answer = await post(item);
 					await outboxDelete(item.seq);
 					if (answer.status !== "Done") {
 						state.sent.unshift({ ...answer, kind: item.kind, task: item.payload.task });
 						await kvSet("sent", state.sent.slice(0, 50));
 					}
 				} catch (error) {
-					if (error.status === 401 || error.status === 403 || /CSRF/i.test(error.message)) {
+					if (error.status === 401 || error.status === 403 || error.type === "CSRFTokenError") {
 						state.session = null;
 						needLogin();
 						break;
@@ -197,6 +198,31 @@
 			if (navigator.onLine && state.session) await load();
 			else route();
 		}
+	}
+
+	// one queued action to the server; a stale CSRF token (the session was renewed) is replaced once by
+	// the session's current one, and a session that has ended asks the engineer to log in again
+	async function post(item) {
+		const body = {
+			action: JSON.stringify({ id: item.id, kind: item.kind, at: item.at, payload: item.payload }),
+		};
+		try {
+			return await call("field_send", { body });
+		} catch (error) {
+			if (error.type !== "CSRFTokenError") throw error;
+			const session = await call("field_session", { get: true });
+			if (session.user === "Guest") throw error;
+			state.session = session;
+			await kvSet("session", session);
+			return call("field_send", { body });
+		}
+	}
+
+	async function discard(seq) {
+		if (!confirm("Discard this refused visit from the phone? It was not received.")) return;
+		await outboxDelete(seq);
+		await refresh();
+		route();
 	}
 
 	// ------------------------------------------------------------------ screens
@@ -220,7 +246,7 @@
 		}
 		const notices = state.sent
 			.map(
-				(s) => `<li class="notice">${esc(s.status)}: ${esc(s.kind)} ${esc(s.task || "")}
+				(s) => `<li class="notice">${esc(s.status)}: ${esc(kindLabel(s.kind))} ${esc(s.task || "")}
 				${s.name ? `(${esc(s.name)})` : ""}: ${esc(s.message || "")}</li>`,
 			)
 			.join("");
@@ -228,9 +254,11 @@
 			.filter((item) => item.error)
 			.map(
 				(item) =>
-					`<li class="notice bad">${esc(item.kind)} ${esc(item.payload.task || "")}: ${esc(
-						item.error,
-					)}</li>`,
+					`<li class="notice bad">${esc(kindLabel(item.kind))} ${esc(
+						item.payload.task || "",
+					)}: ${esc(item.error)} <button type="button" class="link discard" data-seq="${
+						item.seq
+					}">Discard</button></li>`,
 			)
 			.join("");
 		$view.innerHTML = `
@@ -246,6 +274,9 @@
 			<p class="muted small">Loaded ${esc(when(state.work.loaded_at))}. ${
 				finished.size
 			} finished on this phone.</p>`;
+		$view.querySelectorAll("button.discard").forEach((button) => {
+			button.onclick = () => discard(Number(button.dataset.seq));
+		});
 	}
 
 	function card(task) {
@@ -331,33 +362,103 @@
 		}
 	}
 
-	function showVisit(name) {
-		const task = state.work.tasks.find((t) => t.name === name);
-		if (!task) return showList();
-		const kind = state.work.inspection_kind_of[task.service_type];
-		const template = kind && state.work.templates.find((t) => t.inspection_kind === kind);
-		const unit = state.work.units[task.unit] || {};
-		const checklist = template
-			? template.items
-					.map(
-						(item, n) => `<div class="reading" data-n="${n}">
-						<label>${esc(item.checkpoint)} ${item.mandatory ? "*" : ""}
-							${item.reading_type === "Numeric" ? `<span class="muted">${limits(item)}</span>` : ""}</label>
-						${
-							item.reading_type === "Pass/Fail"
-								? `<select name="value"><option></option><option>Pass</option><option>Fail</option></select>`
-								: `<input name="value" ${
-										item.reading_type === "Numeric" ? 'inputmode="decimal"' : ""
-								  }>`
-						}
-						<span class="verdict"></span>
-						<label class="photo">Photo<input type="file" accept="image/*" capture="environment" name="photo"></label>
-						<img class="thumb" hidden alt="">
-					</div>`,
-					)
-					.join("")
-			: "";
-		const parts = (state.work.parts || [])
+	// the form of each kind of visit: its fields, and the content it queues (rules as data)
+	const FORMS = {
+		inspection: {
+			title: (ctx) => ctx.template.name,
+			signed: true,
+			body: (ctx) => `${checklist(ctx.template)}
+				<label>Result <select name="result"><option>Accepted</option><option>Accepted with Remarks</option><option>Rejected</option></select></label>
+				<label>Remarks <textarea name="remarks"></textarea></label>`,
+			collect: (ctx, data, form, fail) => {
+				const values = form.querySelectorAll('.reading [name="value"]');
+				const readings = ctx.template.items.map((item, n) => ({
+					checkpoint: item.checkpoint,
+					value: values[n].value,
+					...(ctx.photos[n] ? { photo: ctx.photos[n] } : {}),
+				}));
+				const missing = ctx.template.items.filter((item, n) => item.mandatory && !readings[n].value);
+				if (missing.length) return fail(`Read: ${missing.map((m) => m.checkpoint).join(", ")}.`);
+				let result = data.get("result");
+				if (form.querySelectorAll(".verdict.fail").length && result === "Accepted")
+					result = "Accepted with Remarks";
+				if (result !== "Accepted" && !data.get("remarks"))
+					return fail(
+						"Remarks are required when a checkpoint fails or the result is not Accepted.",
+					);
+				return { template: ctx.template.name, readings, result, remarks: data.get("remarks") };
+			},
+		},
+		service_report: {
+			title: () => "Service report",
+			signed: true,
+			body: (ctx) => `<label>Work done * <textarea name="work_done" required></textarea></label>
+				<fieldset><legend>Parts from the van</legend>
+					<div id="parts"></div>
+					<input list="van-parts" id="part" placeholder="Search a part"><datalist id="van-parts">${vanParts()}</datalist>
+					<input id="part-qty" type="number" min="1" value="1" inputmode="numeric">
+					<button type="button" id="add-part" class="secondary">Add</button>
+				</fieldset>`,
+			collect: (ctx, data) => ({
+				unit: ctx.task.unit,
+				service_type: ctx.task.service_type,
+				request: ctx.task.request ? ctx.task.request.name : null,
+				start: localTime(ctx.started),
+				work_done: data.get("work_done"),
+				parts: ctx.rows,
+			}),
+		},
+		return_visit: {
+			title: () => "Return visit",
+			signed: false,
+			body: () => `<label>How the genset is used * <textarea name="usage" required></textarea></label>
+				<label>The customer's feedback * <textarea name="feedback" required></textarea></label>
+				<label class="inline"><input type="checkbox" name="issues_found"> Issues found</label>`,
+			collect: (ctx, data) => ({
+				usage: data.get("usage"),
+				feedback: data.get("feedback"),
+				issues_found: data.get("issues_found") ? 1 : 0,
+			}),
+		},
+		training: {
+			title: () => "Operation training",
+			signed: true,
+			body: () => `<label>Topics covered * <textarea name="topics" required></textarea></label>
+				<fieldset><legend>Attendees *</legend>
+					<div id="attendees"></div>
+					<input id="attendee" placeholder="Name"><input id="designation" placeholder="Role">
+					<button type="button" id="add-attendee" class="secondary">Add</button>
+				</fieldset>`,
+			collect: (ctx, data, form, fail) =>
+				ctx.rows.length
+					? { topics: data.get("topics"), attendees: ctx.rows }
+					: fail("List who attended the training."),
+		},
+	};
+
+	function checklist(template) {
+		return template.items
+			.map(
+				(item, n) => `<div class="reading" data-n="${n}">
+				<label>${esc(item.checkpoint)} ${item.mandatory ? "*" : ""}
+					${item.reading_type === "Numeric" ? `<span class="muted">${limits(item)}</span>` : ""}</label>
+				${
+					item.reading_type === "Pass/Fail"
+						? `<select name="value"><option></option><option>Pass</option><option>Fail</option></select>`
+						: `<input name="value" ${
+								item.reading_type === "Numeric" ? 'inputmode="decimal"' : ""
+						  }>`
+				}
+				<span class="verdict"></span>
+				<label class="photo">Photo<input type="file" accept="image/*" capture="environment" name="photo"></label>
+				<img class="thumb" hidden alt="">
+			</div>`,
+			)
+			.join("");
+	}
+
+	function vanParts() {
+		return (state.work.parts || [])
 			.map(
 				(p) =>
 					`<option value="${esc(p.item_code)}">${esc(p.item_code)} (${esc(
@@ -365,38 +466,54 @@
 					)} in the van)</option>`,
 			)
 			.join("");
+	}
+
+	// a list the engineer adds rows to (parts, attendees): rows kept in ctx.rows
+	function rowAdder(ctx, button, read, show, list) {
+		const add = document.getElementById(button);
+		if (!add) return;
+		add.onclick = () => {
+			const row = read();
+			if (!row) return;
+			ctx.rows.push(row);
+			document.getElementById(list).innerHTML = ctx.rows
+				.map((r) => `<div class="part">${show(r)}</div>`)
+				.join("");
+		};
+	}
+
+	function showVisit(name) {
+		const task = state.work.tasks.find((t) => t.name === name);
+		if (!task) return showList();
+		const kind = state.work.inspection_kind_of[task.service_type];
+		const template = kind && state.work.templates.find((t) => t.inspection_kind === kind);
+		const wanted = (state.work.form_of || {})[task.service_type] || (kind ? "inspection" : null);
+		// a checklist needs its template; an unknown form is a service report
+		const formName = FORMS[wanted] && (wanted !== "inspection" || template) ? wanted : "service_report";
+		const shape = FORMS[formName];
+		const unit = state.work.units[task.unit] || {};
+		const ctx = { task, template, photos: {}, rows: [], started: new Date() };
 		$view.innerHTML = `
 			<a href="#/task/${encodeURIComponent(name)}" class="back">‹ ${esc(task.service_type)}</a>
-			<h2>${esc(template ? template.name : "Service report")}</h2>
-			<form id="visit">
-				${checklist}
-				${
-					template
-						? `<label>Result <select name="result"><option>Accepted</option><option>Accepted with Remarks</option><option>Rejected</option></select></label>
-					<label>Remarks <textarea name="remarks"></textarea></label>`
-						: `<label>Work done * <textarea name="work_done" required></textarea></label>
-					<fieldset><legend>Parts from the van</legend>
-						<div id="parts"></div>
-						<input list="van-parts" id="part" placeholder="Search a part"><datalist id="van-parts">${parts}</datalist>
-						<input id="part-qty" type="number" min="1" value="1" inputmode="numeric">
-						<button type="button" id="add-part" class="secondary">Add</button>
-					</fieldset>`
-				}
+			<h2>${esc(shape.title(ctx))}</h2>
+			<form id="visit" data-form="${esc(formName)}">
+				${shape.body(ctx)}
 				<label>Running hours <span class="muted">(last ${esc(unit.running_hours || 0)} h)</span>
 					<input name="running_hours" inputmode="decimal"></label>
-				<label>Customer's name * <input name="signatory" required></label>
+				${
+					shape.signed
+						? `<label>Customer's name * <input name="signatory" required></label>
 				<label>Customer's signature *</label>
 				<canvas id="signature" width="340" height="140"></canvas>
-				<button type="button" id="clear" class="link">Clear the signature</button>
+				<button type="button" id="clear" class="link">Clear the signature</button>`
+						: ""
+				}
 				<p id="error" class="bad"></p>
 				<button type="submit" class="primary">Finish</button>
 			</form>`;
 		const form = document.getElementById("visit");
-		const started = new Date();
-		const photos = {};
-		const chosen = [];
-		const pad = signaturePad(document.getElementById("signature"));
-		document.getElementById("clear").onclick = () => pad.clear();
+		const pad = shape.signed ? signaturePad(document.getElementById("signature")) : null;
+		if (pad) document.getElementById("clear").onclick = () => pad.clear();
 		form.querySelectorAll(".reading").forEach((row) => {
 			const item = template.items[Number(row.dataset.n)];
 			const input = row.querySelector('[name="value"]');
@@ -405,76 +522,60 @@
 			row.querySelector('[name="photo"]').addEventListener("change", async (event) => {
 				const file = event.target.files[0];
 				if (!file) return;
-				photos[row.dataset.n] = await resize(file);
+				ctx.photos[row.dataset.n] = await resize(file);
 				const thumb = row.querySelector(".thumb");
-				thumb.src = photos[row.dataset.n];
+				thumb.src = ctx.photos[row.dataset.n];
 				thumb.hidden = false;
 			});
 		});
-		const add = document.getElementById("add-part");
-		if (add) {
-			add.onclick = () => {
+		rowAdder(
+			ctx,
+			"add-part",
+			() => {
 				const code = document.getElementById("part").value.trim();
 				const qty = Number(document.getElementById("part-qty").value);
-				if (!code || !(qty > 0)) return;
-				chosen.push({ item_code: code, qty });
-				document.getElementById("parts").innerHTML = chosen
-					.map((p) => `<div class="part">${esc(p.item_code)} × ${esc(p.qty)}</div>`)
-					.join("");
+				if (!code || !(qty > 0)) return null;
 				document.getElementById("part").value = "";
-			};
-		}
+				return { item_code: code, qty };
+			},
+			(p) => `${esc(p.item_code)} × ${esc(p.qty)}`,
+			"parts",
+		);
+		rowAdder(
+			ctx,
+			"add-attendee",
+			() => {
+				const person = document.getElementById("attendee").value.trim();
+				if (!person) return null;
+				const role = document.getElementById("designation").value.trim();
+				document.getElementById("attendee").value = document.getElementById("designation").value = "";
+				return { attendee_name: person, designation: role };
+			},
+			(a) =>
+				`${esc(a.attendee_name)} ${
+					a.designation ? `<span class="muted">${esc(a.designation)}</span>` : ""
+				}`,
+			"attendees",
+		);
 		form.onsubmit = async (event) => {
 			event.preventDefault();
 			const data = new FormData(form);
 			const error = document.getElementById("error");
-			if (pad.empty()) {
-				error.textContent = "The customer's signature is required.";
-				return;
-			}
-			const common = {
+			let refused = false;
+			const fail = (message) => {
+				error.textContent = message;
+				refused = true;
+				return null;
+			};
+			if (pad && pad.empty()) return fail("The customer's signature is required.");
+			const content = shape.collect(ctx, data, form, fail);
+			if (refused) return;
+			await queue(formName, {
 				task: task.name,
 				running_hours: data.get("running_hours") || null,
-				signatory: data.get("signatory"),
-				signature: pad.image(),
-			};
-			if (template) {
-				const readings = template.items.map((item, n) => ({
-					checkpoint: item.checkpoint,
-					value: form.querySelectorAll('.reading [name="value"]')[n].value,
-					...(photos[n] ? { photo: photos[n] } : {}),
-				}));
-				const missing = template.items.filter((item, n) => item.mandatory && !readings[n].value);
-				if (missing.length) {
-					error.textContent = `Read: ${missing.map((m) => m.checkpoint).join(", ")}.`;
-					return;
-				}
-				let result = data.get("result");
-				const failed = form.querySelectorAll(".verdict.fail").length;
-				if (failed && result === "Accepted") result = "Accepted with Remarks";
-				if (result !== "Accepted" && !data.get("remarks")) {
-					error.textContent =
-						"Remarks are required when a checkpoint fails or the result is not Accepted.";
-					return;
-				}
-				await queue("inspection", {
-					...common,
-					template: template.name,
-					readings,
-					result,
-					remarks: data.get("remarks"),
-				});
-			} else {
-				await queue("service_report", {
-					...common,
-					unit: task.unit,
-					service_type: task.service_type,
-					request: task.request ? task.request.name : null,
-					start: localTime(started),
-					work_done: data.get("work_done"),
-					parts: chosen,
-				});
-			}
+				...(pad ? { signatory: data.get("signatory"), signature: pad.image() } : {}),
+				...content,
+			});
 			location.hash = "#/";
 		};
 	}
@@ -581,7 +682,7 @@
 		if (items.length && !confirm(`${items.length} waiting will be lost. Log out anyway?`)) return;
 		(await db()).close();
 		indexedDB.deleteDatabase("genset-field");
-		if (window.caches) (await caches.keys()).forEach((key) => caches.delete(key));
+		if (window.caches) await Promise.all((await caches.keys()).map((key) => caches.delete(key)));
 		try {
 			await fetch("/api/method/logout", { credentials: "same-origin" });
 		} catch (e) {
@@ -591,6 +692,6 @@
 	};
 	window.addEventListener("hashchange", route);
 	window.addEventListener("online", send);
-	window.fieldApp = { state, outboxAll, send };
+	window.fieldApp = { state, outboxAll, send, queue };
 	start();
 })();

@@ -1,6 +1,6 @@
 // The field app's service worker: the app's shell from the cache (the page opens with no network),
 // the network first for the page itself so that a new version arrives when there is one.
-const CACHE = "genset-field-v1";
+const CACHE = "genset-field-v1"; // served as genset-field-<the shell's version>
 const SHELL = ["/field", "/field/app.js", "/field/app.css", "/field/manifest.webmanifest", "/field/icon.svg"];
 
 self.addEventListener("install", (event) => {

@@ -404,3 +404,49 @@ class TestDispatch(GensetTestCase):
 		)
 		with self.freeze_time(ten), self.assertRaisesRegex(frappe.ValidationError, "cannot be on site today"):
 			v1.assign_nearest(request.name, self.south.name)
+
+	# ------------------------------------------------------------------ certification
+	def test_only_engineers_certified_for_the_genset_get_its_work(self):
+		"""North lives among the sites but is certified for another model only: the optimiser gives
+		the inspections to South, the board asks before giving one to North, and an emergency on the
+		genset does not propose North."""
+		from genset_service.tests.utils import make_genset_item
+
+		other = make_genset_item("_Test Genset Other Model")
+		north = frappe.get_doc(ENGINEER, self.north.name)
+		north.append("certified_models", {"item_code": other})
+		north.save()
+		inspections = [self.task(unit, "Regular Inspection") for unit in range(2)]
+		doc = self.propose()
+		self.assertEqual(
+			{(row.task, row.engineer) for row in doc.stops}, {(t, self.south.name) for t in inspections}
+		)
+		frappe.set_user(self.manager)
+		with self.freeze_time(EARLY):
+			asked = v1.move_visit(inspections[0], self.north.name, str(MONDAY))
+		self.assertEqual(len(asked["confirm"]), 1)
+		self.assertRegex(asked["confirm"][0], f"not certified for {self.genset}")
+		frappe.set_user("Administrator")
+		# within North's range again (any model up to 2,000 kVA): North is back in the running
+		north.reload()
+		north.certified_models = []
+		north.max_kva = 2000
+		north.save()
+		doc = self.propose()
+		self.assertIn(self.north.name, {row.engineer for row in doc.stops})
+		north.reload()
+		north.max_kva, north.min_kva = 0, 1_000_000  # certified only for gensets far larger than these
+		north.save()
+		with self.freeze_time(EARLY):
+			request = frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"service_type": "Field Maintenance",
+					"unit": self.units[0],
+					"description": "Trips",
+				}
+			).insert()
+		frappe.db.set_value(TASK, request.task, {"assigned_to": None, "_assign": None})
+		with self.freeze_time(datetime.datetime.combine(MONDAY, datetime.time(10))):
+			found = board.nearest(request.name)
+		self.assertEqual(found["candidates"], [])  # South has no Field Maintenance skill, North no licence

@@ -135,7 +135,19 @@ class TestGensetFieldAction(GensetTestCase):
 			frappe.set_user(user)
 			with self.assertRaises(frappe.PermissionError):
 				v1.field_work()
+			with self.assertRaises(frappe.PermissionError):
+				v1.field_send(
+					json.dumps(
+						{
+							"id": "phone-stranger-01",
+							"kind": "check_in",
+							"at": now_datetime().isoformat() + "+00:00",
+							"payload": {"request": "x"},
+						}
+					)
+				)
 		frappe.set_user("Administrator")
+		self.assertFalse(frappe.db.exists(ACTION, {"action_id": "phone-stranger-01"}))
 
 	# ------------------------------------------------------------------ a visit, once
 	def test_an_inspection_sent_twice_is_made_once_with_its_photo_and_signature(self):
@@ -190,6 +202,81 @@ class TestGensetFieldAction(GensetTestCase):
 			fields=["warehouse", "actual_qty"],
 		)
 		self.assertEqual([(m.warehouse, m.actual_qty) for m in moved], [(self.van, -2)])
+
+	def customer_task(self, service: str) -> str:
+		return (
+			frappe.get_doc(
+				{
+					"doctype": TASK,
+					"service_type": service,
+					"unit": self.unit.name,
+					"due_from": frappe.utils.nowdate(),
+					"due_to": frappe.utils.add_days(frappe.utils.nowdate(), 3),
+					"assigned_to": self.user,
+				}
+			)
+			.insert()
+			.name
+		)
+
+	def test_a_return_visit_and_a_training_from_the_phone_complete_their_tasks(self):
+		visit, training = (
+			self.customer_task("Customer Return Visit"),
+			self.customer_task("Operation Training"),
+		)
+		frappe.set_user(self.user)
+		forms = v1.field_work()["form_of"]
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			(forms["Customer Return Visit"], forms["Operation Training"], forms["Regular Inspection"]),
+			("return_visit", "training", "inspection"),
+		)
+		answer = self.send(
+			"return_visit",
+			{"task": visit, "usage": "Standby, 2 h a week", "feedback": "Happy", "issues_found": 1},
+			action_id="phone-return-0001",
+		)
+		doc = frappe.get_doc("Genset Return Visit", answer["name"])
+		self.assertEqual(
+			(answer["status"], doc.docstatus, doc.visited_by, doc.task, doc.issues_found),
+			("Done", 1, self.user, visit, 1),
+		)
+		attendees = [{"attendee_name": "Ann Operator", "designation": "Shift lead"}, {"attendee_name": "Bo"}]
+		payload = {
+			"task": training,
+			"topics": "Start, stop, load transfer",
+			"attendees": attendees,
+			"signatory": "Site Manager",
+			"signature": SIGNATURE,
+		}
+		answer = self.send("training", payload, action_id="phone-training-0001")
+		doc = frappe.get_doc("Genset Operation Training", answer["name"])
+		self.assertEqual(
+			(doc.docstatus, doc.trainer, [a.attendee_name for a in doc.attendees], doc.customer_signature),
+			(1, self.user, ["Ann Operator", "Bo"], SIGNATURE),
+		)
+		self.assertEqual(
+			frappe.get_all(TASK, {"name": ("in", [visit, training])}, pluck="status"),
+			[TaskStatus.DONE, TaskStatus.DONE],
+		)
+		before = frappe.db.count("Genset Operation Training")
+		for bad, words in (
+			({**payload, "attendees": [{"designation": "x"}]}, "each with a name"),
+			({**payload, "attendees": "everyone"}, "each with a name"),
+			({**payload, "signature": ""}, "lacks signature"),
+		):
+			with self.assertRaisesRegex(frappe.ValidationError, words):
+				self.send("training", bad, action_id="phone-training-bad1")
+		with self.assertRaisesRegex(frappe.ValidationError, "lacks feedback"):
+			self.send("return_visit", {"task": visit, "usage": "x"}, action_id="phone-return-bad1")
+		# a return visit sent for a task of another service is refused
+		with self.assertRaisesRegex(frappe.ValidationError, "is not a Customer Return Visit"):
+			self.send(
+				"return_visit",
+				{"task": self.task.name, "usage": "x", "feedback": "y"},
+				action_id="phone-return-bad2",
+			)
+		self.assertEqual(frappe.db.count("Genset Operation Training"), before)
 
 	def test_a_visit_whose_task_was_cancelled_meanwhile_is_kept_as_a_draft(self):
 		frappe.db.set_value(TASK, self.task.name, "status", TaskStatus.CANCELLED)
