@@ -218,6 +218,11 @@ def test_the_soonest_engineer_is_the_one_free_nearest_within_the_day():
 	assert [a.engineer for a in found] == ["near", "far", "busy"]
 	assert found[0].arrival < now + datetime.timedelta(minutes=5) and found[0].km < 2
 	assert found[2].visits_left == 2
+	# by road, the near one is cut off (a river, no bridge): four hours; Hull is 40 minutes away
+	legs = {(53.95, -1.10): (4 * 3600, 95.0), HULL: (40 * 60, 62.0)}
+	found = soonest(people, YORK, "Emergency Rescue", 50, legs=legs)
+	assert [a.engineer for a in found] == ["far", "busy", "near"]
+	assert (found[0].arrival, found[0].km) == (now + datetime.timedelta(minutes=40), 62.0)
 
 
 def test_board_moves_name_every_rule_they_break():

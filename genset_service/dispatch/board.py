@@ -10,7 +10,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import add_to_date, cint, flt, get_datetime, get_time, getdate, now_datetime
 
-from genset_service.dispatch import rules
+from genset_service.dispatch import rules, travel
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.certification import Genset, describe
 from genset_service.dispatch.soonest import Whereabouts, soonest
@@ -367,6 +367,24 @@ def whereabouts(now: datetime.datetime, genset: Genset | None = None) -> list[Wh
 	return found
 
 
+def road_legs(site, people: list[Whereabouts]) -> tuple[dict | None, str]:
+	"""(seconds, km) by road from where each engineer will be to the site, when the settings name a
+	routing server, and how travel was measured. An emergency is not held up by a server that does not
+	answer: travel is then the straight line, and the answer says so."""
+	config = settings()
+	engine = config.routing_engine or "Straight Line"
+	if engine == "Straight Line" or not config.routing_url or not people:
+		return None, _("straight line")
+	places = list(dict.fromkeys([site, *(person.place for person in people)]))
+	try:
+		secs, kms = travel.road_matrix(engine, config.routing_url, places, timeout=10)
+	except travel.RoadError as error:
+		return None, _("straight line: the routing server did not answer ({0})").format(str(error)[:140])
+	return {place: (secs[n][0], kms[n][0]) for n, place in enumerate(places)}, _("by road ({0})").format(
+		engine
+	)
+
+
 def nearest(request: str, now=None) -> dict:
 	"""The engineers who can be on site soonest for a request: skill and certification for the genset,
 	the visit in hand, distance, today's working hours; each arrival set against the on-site deadline."""
@@ -392,11 +410,14 @@ def nearest(request: str, now=None) -> dict:
 		row.name: row for row in frappe.get_all(dispatch_site.ENGINEER, fields=["name", "full_name", "user"])
 	}
 	genset = Genset(unit.item_code, flt(unit.kva))
-	arrivals = soonest(whereabouts(now, genset), pin, doc.service_type, speed)
+	people = whereabouts(now, genset)
+	legs, travel_by = road_legs(pin, people)
+	arrivals = soonest(people, pin, doc.service_type, speed, legs=legs)
 	deadline = get_datetime(doc.on_site_by) if doc.on_site_by else None
 	return {
 		"request": doc.name,
 		"on_site_by": doc.on_site_by,
+		"travel": travel_by,
 		"candidates": [
 			{
 				"engineer": a.engineer,

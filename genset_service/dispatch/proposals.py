@@ -1,19 +1,28 @@
 """Optimise, review, apply or discard: an optimiser run writes a Genset Dispatch Proposal and nothing
 else; applying it first reads the site again and has the independent checker verify every stop, then
-writes dates, engineers, order and ToDos in bulk; discarding it changes nothing."""
+writes dates, engineers, order and ToDos in bulk and mails each engineer their visits once; discarding
+it changes nothing."""
 
 import dataclasses
+from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import escape_html, get_datetime, get_url, getdate, now_datetime
 
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.baselines import least_loaded
 from genset_service.dispatch.check import check, travel_km
 from genset_service.dispatch.model import Proposal, Stop
 from genset_service.dispatch.solver import solve, solve_by_territory
-from genset_service.scheduling.common import TASK, bulk_insert, bulk_update, set_assign, standard_values
+from genset_service.scheduling.common import (
+	TASK,
+	bulk_insert,
+	bulk_update,
+	send_email_safely,
+	set_assign,
+	standard_values,
+)
 from genset_service.scheduling.large_delivery import workers_alive
 
 PROPOSAL = "Genset Dispatch Proposal"
@@ -207,8 +216,9 @@ def apply(name: str) -> dict:
 			title=_("Proposal Refused by the Check"),
 		)
 	write_stops(doc, found)
+	mailed = notify_engineers(doc, found)
 	doc.db_set({"status": "Applied", "applied_on": now_datetime(), "applied_by": frappe.session.user})
-	return {"proposal": name, "status": "Applied", "applied": len(doc.stops)}
+	return {"proposal": name, "status": "Applied", "applied": len(doc.stops), "engineers_mailed": mailed}
 
 
 def write_stops(doc, found: dispatch_site.Site) -> None:
@@ -281,6 +291,38 @@ def write_stops(doc, found: dispatch_site.Site) -> None:
 			if found.tasks[task].reference_doctype == dispatch_site.REQUEST
 		},
 	)
+
+
+def notify_engineers(doc, found: dispatch_site.Site) -> int:
+	"""One email per engineer listing their visits of the applied proposal in order (the bulk writes
+	send no assignment mails, and one digest is better than a mail per visit), with a link to the phone
+	app. Returns how many engineers were mailed."""
+	user_of = {name: row.user for name, row in found.engineers.items()}
+	visits = defaultdict(list)
+	for stop in sorted(doc.stops, key=lambda row: get_datetime(row.start)):
+		visits[user_of[stop.engineer]].append(stop)
+	link = get_url("/field")
+	for user, stops in visits.items():
+		lines = "".join(
+			"<li>{} &ndash; {} &middot; {} &middot; {} &middot; {}</li>".format(
+				frappe.format(stop.start, "Datetime"),
+				frappe.format(get_datetime(stop.end).time(), "Time"),
+				escape_html(_(stop.service_type)),
+				escape_html(found.tasks[stop.task].customer_name or found.tasks[stop.task].customer or ""),
+				escape_html(stop.unit or ""),
+			)
+			for stop in stops
+		)
+		send_email_safely(
+			[user],
+			_("Your visits from {0} to {1}: {2}").format(
+				frappe.format(doc.from_date, "Date"), frappe.format(doc.to_date, "Date"), len(stops)
+			),
+			f'<ul>{lines}</ul><p><a href="{link}">{_("Open them in Genset Field")}</a></p>',
+			PROPOSAL,
+			doc.name,
+		)
+	return len(visits)
 
 
 def discard(name: str) -> dict:

@@ -1,5 +1,6 @@
 """Who can be at a failed genset soonest (pure): each engineer free at a time and a place (home, or
-the genset of the visit in hand), travelling at the problem's speed, within the day's hours."""
+the genset of the visit in hand), travelling by road where a routing server gave the legs, else in a
+straight line at the average speed, within the day's hours."""
 
 import datetime
 from dataclasses import dataclass
@@ -28,18 +29,24 @@ class Arrival:
 
 
 def soonest(
-	people: list[Whereabouts], site: Pin, skill: str, speed_kmh: float, limit: int = 5
+	people: list[Whereabouts],
+	site: Pin,
+	skill: str,
+	speed_kmh: float,
+	limit: int = 5,
+	legs: dict[Pin, tuple[int, float]] | None = None,
 ) -> list[Arrival]:
-	"""The skilled engineers who can reach the site before their day ends, earliest arrival first."""
+	"""The skilled engineers who can reach the site before their day ends, earliest arrival first.
+	``legs``: (seconds, km) from each place to the site by road; a place it lacks is a straight line."""
 	found = []
 	for person in people:
 		if skill not in person.skills:
 			continue
-		arrival = person.free_at + datetime.timedelta(seconds=travel.seconds(person.place, site, speed_kmh))
+		seconds, km = (legs or {}).get(person.place) or (
+			travel.seconds(person.place, site, speed_kmh),
+			distance_km(person.place, site),
+		)
+		arrival = person.free_at + datetime.timedelta(seconds=seconds)
 		if arrival <= person.day_ends:
-			found.append(
-				Arrival(
-					person.engineer, arrival, round(distance_km(person.place, site), 1), person.visits_left
-				)
-			)
+			found.append(Arrival(person.engineer, arrival, round(km, 1), person.visits_left))
 	return sorted(found, key=lambda a: (a.arrival, a.km, a.engineer))[:limit]

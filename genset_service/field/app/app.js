@@ -271,7 +271,7 @@
 					${tasks.map(card).join("") || `<p class="muted">Nothing.</p>`}</section>`,
 				)
 				.join("")}
-			<p class="muted small">Loaded ${esc(when(state.work.loaded_at))}. ${
+			<p class="muted small">Loaded ${esc(new Date(state.work.loaded_at).toLocaleString())}. ${
 				finished.size
 			} finished on this phone.</p>`;
 		$view.querySelectorAll("button.discard").forEach((button) => {
@@ -670,7 +670,19 @@
 	const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 	const day = (text) =>
 		text ? new Date(String(text).slice(0, 10) + "T00:00:00").toLocaleDateString() : "";
-	const when = (text) => (text ? new Date(String(text).replace(" ", "T")).toLocaleString() : "");
+	// the server's times are the site's wall clock (no offset): shown as they are, in the phone's
+	// format, whatever zone the phone is set to
+	const when = (text) => {
+		const [date, time = "00:00:00"] = String(text || "").split(/[ T]/);
+		const [y, m, d] = date.split("-").map(Number);
+		const [h, min] = time.split(":").map(Number);
+		if (!y || !m || !d) return "";
+		return new Date(Date.UTC(y, m - 1, d, h || 0, min || 0)).toLocaleString(undefined, {
+			timeZone: "UTC",
+			dateStyle: "medium",
+			timeStyle: "short",
+		});
+	};
 	const limits = (item) =>
 		item.min_value || item.max_value
 			? `${item.min_value || ""}–${item.max_value || ""} ${item.uom || ""}`

@@ -228,6 +228,21 @@ class TestDispatch(GensetTestCase):
 		if stops[first].engineer != self.south.name:  # the South's ToDo went with the task
 			self.assertEqual([t.allocated_to for t in self.todos(first, "Cancelled")], [self.south.user])
 		self.assertEqual(frappe.db.get_value(PROPOSAL, doc.name, "status"), "Applied")
+		# each engineer of the proposal is mailed once, with all their visits (no mail per visit)
+		mails = frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": PROPOSAL, "reference_name": doc.name},
+			fields=["name", "message"],
+		)
+		engineers = {stop.engineer for stop in stops.values()}
+		self.assertEqual((answer["engineers_mailed"], len(mails)), (len(engineers), len(engineers)))
+		recipients = frappe.get_all(
+			"Email Queue Recipient", filters={"parent": ("in", [m.name for m in mails])}, pluck="recipient"
+		)
+		self.assertEqual(
+			sorted(recipients), sorted(frappe.db.get_value(ENGINEER, e, "user") for e in engineers)
+		)
+		self.assertIn("/field", mails[0].message)
 		with self.assertRaisesRegex(frappe.ValidationError, "only a Draft"):
 			v1.apply_dispatch(doc.name)
 
@@ -404,6 +419,36 @@ class TestDispatch(GensetTestCase):
 		)
 		with self.freeze_time(ten), self.assertRaisesRegex(frappe.ValidationError, "cannot be on site today"):
 			v1.assign_nearest(request.name, self.south.name)
+		self.assertEqual(found["travel"], "straight line")
+		# with a routing server: arrivals by road (North is two hours away by road); one that does not
+		# answer leaves the emergency on straight lines, and says so
+		from unittest.mock import patch
+
+		from genset_service.dispatch import travel
+
+		settings = frappe.get_single("Genset Service Settings")
+		settings.routing_engine, settings.routing_url = "OSRM", "http://127.0.0.1:9"
+		settings.save()
+
+		def two_hours(engine, url, pins, timeout=30):
+			return [[0 if i == j else 7200 for j in pins] for i in pins], [
+				[0 if i == j else 80.0 for j in pins] for i in pins
+			]
+
+		with self.freeze_time(ten), patch.object(travel, "road_matrix", side_effect=two_hours):
+			found = board.nearest(request.name)
+		self.assertEqual(found["travel"], "by road (OSRM)")
+		self.assertEqual(
+			[(get_datetime(c["arrival"]), c["km"]) for c in found["candidates"]],
+			[(ten + datetime.timedelta(hours=2), 80.0)],
+		)
+		with (
+			self.freeze_time(ten),
+			patch.object(travel, "road_matrix", side_effect=travel.RoadError("refused")),
+		):
+			found = board.nearest(request.name)
+		self.assertRegex(found["travel"], "straight line: the routing server did not answer")
+		self.assertEqual([c["engineer"] for c in found["candidates"]], [self.north.name])
 
 	# ------------------------------------------------------------------ certification
 	def test_only_engineers_certified_for_the_genset_get_its_work(self):

@@ -113,11 +113,13 @@ function genset_nearest_engineers(frm) {
 					{
 						fieldtype: "HTML",
 						options: found.length
-							? `<table class="table table-sm"><thead><tr><th>${__("Engineer")}</th><th>${__(
+							? `<p class="text-muted small">${__("Travel: {0}", [
+									esc(r.message.travel || ""),
+							  ])}</p><table class="table table-sm"><thead><tr><th>${__("Engineer")}</th><th>${__(
 									"Arrival"
 							  )}</th><th>${__("Distance")}</th><th>${__("On-site deadline")}</th><th></th><th></th></tr></thead><tbody>${rows}</tbody></table>`
 							: `<p>${__(
-									"No engineer with the skill can reach the site within today's working hours."
+									"No engineer with the skill and certified for this genset can reach the site within today's working hours."
 							  )}</p>`,
 					},
 				],
