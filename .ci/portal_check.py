@@ -653,6 +653,14 @@ with sync_playwright() as p:
 	app.locator('[name="usage"]').fill("Standby for the cold store, about 3 hours a week")
 	app.locator('[name="feedback"]').fill("Starts first time; asks for a load bank test")
 	app.locator('[name="issues_found"]').check()
+	app.locator('[name="running_hours"]').fill("-5")
+	app.locator("#visit button[type=submit]").click()
+	check(
+		"field app: running hours that are not a reading are caught on the phone, before the outbox",
+		"0 or more" in app.locator("#error").inner_text(),
+		app.locator("#error").inner_text(),
+	)
+	app.locator('[name="running_hours"]').fill("")
 	app.screenshot(path=str(artifacts / "field-return-visit.png"), full_page=True)
 	app.locator("#visit button[type=submit]").click()
 	app.wait_for_selector("#view section", timeout=10000)

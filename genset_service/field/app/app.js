@@ -567,12 +567,20 @@
 				refused = true;
 				return null;
 			};
+			// caught here, so that a visit is not refused later, with its photos, for a typing slip
+			const hours = data.get("running_hours");
+			if (hours && !(Number(String(hours).replace(",", ".")) >= 0))
+				return fail("Running hours must be a number, 0 or more.");
+			if (hours && Number(String(hours).replace(",", ".")) < Number(unit.running_hours || 0))
+				return fail(
+					`Running hours ${hours} are lower than the last reading (${unit.running_hours} h): hour meters never run backwards.`,
+				);
 			if (pad && pad.empty()) return fail("The customer's signature is required.");
 			const content = shape.collect(ctx, data, form, fail);
 			if (refused) return;
 			await queue(formName, {
 				task: task.name,
-				running_hours: data.get("running_hours") || null,
+				running_hours: hours ? Number(String(hours).replace(",", ".")) : null,
 				...(pad ? { signatory: data.get("signatory"), signature: pad.image() } : {}),
 				...content,
 			});

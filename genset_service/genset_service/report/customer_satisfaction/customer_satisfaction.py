@@ -97,11 +97,12 @@ def columns(filters) -> list[dict]:
 				"fieldname": f"{q}_csat",
 				"label": _("{0} (CSAT % / Score)").format(_(LABELS[q])),
 				"fieldtype": "Float",
+				"precision": 1,
 				"width": 170,
 			}
 			for q in QUESTIONS
 		),
-		{"fieldname": "nps", "label": _("NPS / Score"), "fieldtype": "Float", "width": 110},
+		{"fieldname": "nps", "label": _("NPS / Score"), "fieldtype": "Float", "precision": 1, "width": 110},
 		{
 			"fieldname": "customer",
 			"label": _("Customer"),

@@ -230,5 +230,11 @@ def columns() -> list[dict]:
 		{"fieldname": "details", "label": _("Details"), "fieldtype": "Data", "width": 300},
 		{"fieldname": "parts", "label": _("Parts"), "fieldtype": "Data", "width": 200},
 		{"fieldname": "by", "label": _("By"), "fieldtype": "Link", "options": "User", "width": 160},
-		{"fieldname": "running_hours", "label": _("Running Hours"), "fieldtype": "Float", "width": 120},
+		{
+			"fieldname": "running_hours",
+			"label": _("Running Hours"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 120,
+		},
 	]

@@ -117,7 +117,16 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	def column(fieldname, label, fieldtype="Float", width=140, **extra):
-		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+		# one decimal for hours, ratios and scores (the site's float precision would show three)
+		precision = {"precision": 1} if fieldtype == "Float" else {}
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": fieldtype,
+			"width": width,
+			**precision,
+			**extra,
+		}
 
 	per_clock = []
 	for name in CLOCKS:
