@@ -31,7 +31,18 @@ def reference_key(reference_doctype: str | None, reference_name: str | None) -> 
 
 
 def _readings(unit: str) -> list[frappe._dict]:
-	return frappe.get_all(READING, filters={"unit": unit}, fields=FIELDS, order_by="reading_time asc")
+	"""The unit's log as committed now: a locking read, not the transaction's snapshot. Under
+	REPEATABLE READ a plain read after waiting for the unit's lock would still miss the reading that
+	the other writer just committed, and both would pass the check."""
+	log = frappe.qb.DocType(READING)
+	return (
+		frappe.qb.from_(log)
+		.select(*(log[field] for field in FIELDS))
+		.where(log.unit == unit)
+		.orderby(log.reading_time)
+		.for_update()
+		.run(as_dict=True)
+	)
 
 
 def _as_reading(row) -> Reading:
@@ -142,7 +153,7 @@ def after_change(unit: str, removed: str | None = None) -> None:
 		"running_hours_date": getdate(latest[0].at) if latest else None,
 		"lifetime_hours": latest[1] if latest else 0,
 	}
-	unit_doc = frappe.get_doc(UNIT, unit)
+	unit_doc = frappe.get_doc(UNIT, unit, for_update=True)  # as committed now (see _readings)
 	if any(str(unit_doc.get(field) or "") != str(value or "") for field, value in values.items()):
 		unit_doc.update(values)
 		unit_doc.flags.ignore_permissions = True

@@ -28,17 +28,25 @@ REQUEST = "Genset Service Request"
 NOTICE = "Genset Escalation Notice"
 FIELD_ACTION = "Genset Field Action"
 PROPOSAL = "Genset Dispatch Proposal"
+READING = "Genset Running Hours Reading"
 WORKERS = 2
 
 
 def run_at_once(method: str, *args) -> list:
 	"""Run ``method`` in WORKERS threads, each with its own connection, released together; returns
 	what each returned (or the exception it raised)."""
+	return run_each([(method, args)] * WORKERS)
+
+
+def run_each(calls: list[tuple[str, tuple]]) -> list:
+	"""Run each (method, args) in a thread of its own with its own connection, all released together;
+	returns what each returned (or the exception it raised), in order."""
 	site, sites_path = frappe.local.site, frappe.local.sites_path
-	barrier = threading.Barrier(WORKERS)
-	results = [None] * WORKERS
+	barrier = threading.Barrier(len(calls))
+	results = [None] * len(calls)
 
 	def work(index: int) -> None:
+		method, args = calls[index]
 		frappe.init(site=site, sites_path=sites_path)
 		frappe.connect()
 		try:
@@ -52,7 +60,7 @@ def run_at_once(method: str, *args) -> list:
 		finally:
 			frappe.destroy()
 
-	threads = [threading.Thread(target=work, args=(index,)) for index in range(WORKERS)]
+	threads = [threading.Thread(target=work, args=(index,)) for index in range(len(calls))]
 	for thread in threads:
 		thread.start()
 	for thread in threads:
@@ -348,6 +356,51 @@ class TestConcurrentDispatch(CommittedCase):
 			self.assertEqual(([r["status"] for r in applied], len(refused)), (["Applied"], 1), results)
 			self.assertIn("only a Draft", str(refused[0]))
 			self.assertEqual(frappe.db.get_value(PROPOSAL, doc.name, "status"), "Applied")
+
+
+class TestConcurrentReadings(CommittedCase):
+	"""Two readings of one genset at the same moment (the phone's outbox and the desk, or two
+	integrations): each is checked against the other, never both against the log without it."""
+
+	def tearDown(self):
+		frappe.db.rollback()
+		units = frappe.get_all("Genset Unit", {"customer": self.customer}, pluck="name")
+		frappe.db.delete(READING, {"unit": ("in", units or ["-"])})
+		frappe.db.delete("Genset Unit", {"name": ("in", units or ["-"])})
+		super().tearDown()
+
+	def test_two_readings_at_once_are_checked_one_after_the_other(self):
+		unit = frappe.get_doc(
+			{
+				"doctype": "Genset Unit",
+				"customer": self.customer,
+				"company": company(),
+				"item_code": make_genset_item(),
+				"delivery_date": add_days(getdate(), -30),
+				"warranty_months": 12,
+				"contract_months": 24,
+				"inspection_interval_months": 6,
+				"maintenance_interval_months": 6,
+				"maintenance_interval_hours": 250,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		record = "genset_service.scheduling.readings.record_reading"
+		now = now_datetime().replace(microsecond=0)
+		# each round: a higher count dated earlier and a lower one dated later; whichever is written
+		# first, the other no longer fits (meters never run backwards), so exactly one is written
+		for high, low, hours_ago in ((100, 90, 4), (300, 290, 2)):
+			results = run_each(
+				[
+					(record, (unit.name, high, add_to_date(now, hours=-hours_ago))),
+					(record, (unit.name, low, add_to_date(now, hours=-hours_ago + 1))),
+				]
+			)
+			written = [r for r in results if not isinstance(r, Exception)]
+			refused = [r for r in results if isinstance(r, frappe.ValidationError)]
+			self.assertEqual((len(written), len(refused)), (1, 1), results)
+			self.assertRegex(str(refused[0]), "never run backwards")
+		self.assertEqual(frappe.db.count(READING, {"unit": unit.name}), 2)
 
 
 class TestDeadlockVictim(FrappeTestCase):
