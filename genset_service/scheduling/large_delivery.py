@@ -85,7 +85,11 @@ def plan_in_background(delivery_note: str) -> str:
 	if state.docstatus != 1:
 		frappe.db.set_value(DN, delivery_note, STATUS, "Cancelled", update_modified=False)
 		return "cancelled"
-	if frappe.db.exists(UNIT, {"delivery_note": delivery_note, "status": ("!=", "Cancelled")}):
+	# a locking read: the units another worker committed while this one waited for the lock (a plain
+	# read could come from this transaction's older snapshot)
+	if frappe.db.get_value(
+		UNIT, {"delivery_note": delivery_note, "status": ("!=", "Cancelled")}, "name", for_update=True
+	):
 		frappe.db.set_value(DN, delivery_note, {STATUS: "Planned", PROGRESS: 100}, update_modified=False)
 		return "already planned"
 	frappe.db.set_value(DN, delivery_note, {STATUS: "Planning", PROGRESS: 10}, update_modified=False)
