@@ -900,6 +900,32 @@ with sync_playwright() as p:
 		"() => document.querySelector('#outbox').innerText.startsWith('0 waiting')", timeout=10000
 	)
 	check("field app: the engineer can discard a refused act", True)
+	# a refused visit is kept as a draft in the desk instead (a return visit sent for the breakdown's task)
+	app.evaluate(
+		"(task) => window.fieldApp.queue('return_visit', {task, usage: 'Prime power', feedback: 'Noisy'})",
+		field["tasks"]["arrival"],
+	)
+	app.wait_for_selector(".notice.bad .keep", timeout=20000)
+	app.locator(".notice.bad .keep").click()
+	app.wait_for_function(
+		"() => document.querySelector('#outbox').innerText.startsWith('0 waiting')", timeout=20000
+	)
+	kept = get_list(
+		"Genset Field Action",
+		{"user": field["user"], "kind": "return_visit", "status": "Draft"},
+		["result_name", "message"],
+	)
+	drafts = [
+		get_list("Genset Return Visit", {"name": row["result_name"], "docstatus": 0}, ["name", "feedback"])
+		for row in kept
+	]
+	check(
+		"field app: a refused visit is kept as a draft in the desk, with the refusal, at the engineer's word",
+		any(d and d[0]["feedback"] == "Noisy" for d in drafts)
+		and any("is not a Customer Return Visit" in (row["message"] or "") for row in kept),
+		str(kept),
+	)
+	app.screenshot(path=str(artifacts / "field-kept-as-draft.png"), full_page=True)
 	# a photo over the size limit (the phone resizes; a tampered send is refused, nothing written)
 	big = {
 		"id": "phone-oversize-photo-1",

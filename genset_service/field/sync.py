@@ -122,6 +122,18 @@ def _answer(row, replay: bool) -> dict:
 
 
 # ------------------------------------------------------------------ what each action does
+def _visit_task(payload: dict, user: str) -> tuple[frappe._dict | None, str | None]:
+	"""The visit's task, and why the visit is kept as a draft instead of closing it: the task was
+	cancelled, done or given to someone else meanwhile, or the engineer asks to keep a visit the
+	server refused as a draft for the desk to correct."""
+	task, why = _my_task(payload.get("task"), user)
+	if payload.get("keep_as_draft"):
+		why = _("Refused on receipt ({0}); kept as a draft for the desk to correct.").format(
+			str(payload.get("refusal") or _("no reason given"))[:500]
+		)
+	return task, why
+
+
 def _my_task(task: str | None, user: str) -> tuple[frappe._dict | None, str | None]:
 	"""The task, and why the visit cannot close it (cancelled, done, or someone else's)."""
 	if not task:
@@ -170,7 +182,7 @@ def _running_hours(payload: dict, at, user: str, engineer) -> tuple:
 
 
 def _inspection(payload: dict, at, user: str, engineer) -> tuple:
-	task, why = _my_task(payload["task"], user)
+	task, why = _visit_task(payload, user)
 	template = frappe.get_doc("Genset Inspection Template", payload["template"])
 	given = {str(row.get("checkpoint")): row for row in payload["readings"] if isinstance(row, dict)}
 	unknown = sorted(set(given) - {item.checkpoint for item in template.items})
@@ -208,11 +220,11 @@ def _inspection(payload: dict, at, user: str, engineer) -> tuple:
 	photos = {
 		item.checkpoint: _photo((given.get(item.checkpoint) or {}).get("photo")) for item in template.items
 	}
-	return _save_visit(doc, why, photos)
+	return _save_visit(doc, why, photos, payload)
 
 
 def _service_report(payload: dict, at, user: str, engineer) -> tuple:
-	task, why = _my_task(payload.get("task"), user)
+	task, why = _visit_task(payload, user)
 	warehouse = engineer.van_warehouse or settings().parts_warehouse
 	parts = []
 	for row in payload.get("parts") or []:
@@ -243,11 +255,11 @@ def _service_report(payload: dict, at, user: str, engineer) -> tuple:
 			"customer_signature": _signature(payload["signature"]),
 		}
 	)
-	return _save_visit(doc, why, {})
+	return _save_visit(doc, why, {}, payload)
 
 
 def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
-	task, why = _my_task(payload["task"], user)
+	task, why = _visit_task(payload, user)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Genset Return Visit",
@@ -261,11 +273,11 @@ def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
 			"issues_found": 1 if payload.get("issues_found") else 0,
 		}
 	)
-	return _save_visit(doc, why, {})
+	return _save_visit(doc, why, {}, payload)
 
 
 def _training(payload: dict, at, user: str, engineer) -> tuple:
-	task, why = _my_task(payload["task"], user)
+	task, why = _visit_task(payload, user)
 	attendees = payload["attendees"]
 	if (
 		not isinstance(attendees, list)
@@ -295,7 +307,7 @@ def _training(payload: dict, at, user: str, engineer) -> tuple:
 			"customer_signature": _signature(payload["signature"]),
 		}
 	)
-	return _save_visit(doc, why, {})
+	return _save_visit(doc, why, {}, payload)
 
 
 HANDLERS = {
@@ -313,9 +325,13 @@ def form_of(service_type: str, inspection_kind: str | None = None) -> str:
 	return "inspection" if inspection_kind else FORMS.get(service_type, "service_report")
 
 
-def _save_visit(doc, why: str | None, photos: dict) -> tuple:
-	"""Insert the visit; submit it, or keep it as a draft in the desk with the reason."""
+def _save_visit(doc, why: str | None, photos: dict, payload: dict) -> tuple:
+	"""Insert the visit; submit it, or keep it as a draft in the desk with the reason. A visit the
+	engineer keeps as a draft after a refusal is saved as it came (its checks run when the desk saves
+	it), so that nothing of it is lost."""
 	doc.flags.ignore_permissions = True
+	if payload.get("keep_as_draft"):
+		doc.flags.ignore_validate = doc.flags.ignore_mandatory = doc.flags.ignore_links = True
 	doc.insert()
 	for row in doc.get("readings") or []:
 		if photos.get(row.checkpoint):

@@ -142,12 +142,12 @@
 		return items;
 	}
 
+	const newId = () =>
+		crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
 	async function queue(kind, payload) {
-		const id = crypto.randomUUID
-			? crypto.randomUUID()
-			: `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 		await outboxAdd({
-			id,
+			id: newId(),
 			kind,
 			at: localTime(new Date()),
 			payload,
@@ -218,6 +218,23 @@
 		}
 	}
 
+	// a refused visit sent again, to be kept as a draft in the desk with the refusal, which the office
+	// corrects: the engineer's work is not lost (a new id: the refused one recorded nothing)
+	async function keepAsDraft(seq) {
+		const item = (await outboxAll()).find((row) => row.seq === seq);
+		if (!item) return;
+		const { seq: _refused, ...rest } = item;
+		await outboxDelete(seq);
+		await outboxAdd({
+			...rest,
+			id: newId(),
+			error: null,
+			payload: { ...item.payload, keep_as_draft: 1, refusal: item.error },
+		});
+		await refresh();
+		send();
+	}
+
 	async function discard(seq) {
 		if (!confirm("Discard this refused visit from the phone? It was not received.")) return;
 		await outboxDelete(seq);
@@ -256,7 +273,11 @@
 				(item) =>
 					`<li class="notice bad">${esc(kindLabel(item.kind))} ${esc(
 						item.payload.task || "",
-					)}: ${esc(item.error)} <button type="button" class="link discard" data-seq="${
+					)}: ${esc(item.error)} ${
+						FORMS[item.kind]
+							? `<button type="button" class="link keep" data-seq="${item.seq}">Keep as a draft in the desk</button>`
+							: ""
+					} <button type="button" class="link discard" data-seq="${
 						item.seq
 					}">Discard</button></li>`,
 			)
@@ -276,6 +297,9 @@
 			} finished on this phone.</p>`;
 		$view.querySelectorAll("button.discard").forEach((button) => {
 			button.onclick = () => discard(Number(button.dataset.seq));
+		});
+		$view.querySelectorAll("button.keep").forEach((button) => {
+			button.onclick = () => keepAsDraft(Number(button.dataset.seq));
 		});
 	}
 

@@ -278,6 +278,35 @@ class TestGensetFieldAction(GensetTestCase):
 			)
 		self.assertEqual(frappe.db.count("Genset Operation Training"), before)
 
+	def test_a_refused_visit_can_be_kept_as_a_draft_for_the_desk(self):
+		payload = self.inspection_payload()
+		numeric = next(
+			n
+			for n, row in enumerate(frappe.get_doc("Genset Inspection Template", payload["template"]).items)
+			if row.reading_type == "Numeric"
+		)
+		payload["readings"][numeric]["value"] = "plenty"
+		with self.assertRaises(frappe.ValidationError) as refused:
+			self.send("inspection", payload, action_id="phone-refused-0001")
+		self.assertFalse(frappe.db.exists(ACTION, {"action_id": "phone-refused-0001"}))
+		answer = self.send(
+			"inspection",
+			{**payload, "keep_as_draft": 1, "refusal": str(refused.exception)},
+			action_id="phone-refused-0002",
+		)
+		self.assertEqual(answer["status"], "Draft")
+		self.assertIn("kept as a draft for the desk to correct", answer["message"])
+		doc = frappe.get_doc("Genset Inspection", answer["name"])
+		self.assertEqual((doc.docstatus, doc.task), (0, None))
+		self.assertEqual(doc.readings[numeric].value, "plenty")  # as it came: the desk corrects it
+		self.assertTrue(doc.readings[0].photo)  # the photo is kept too
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment", {"reference_name": doc.name, "content": ("like", "%expects a number%")}
+			)
+		)
+		self.assertIn(frappe.db.get_value(TASK, self.task.name, "status"), TaskStatus.OPEN)
+
 	def test_a_visit_whose_task_was_cancelled_meanwhile_is_kept_as_a_draft(self):
 		frappe.db.set_value(TASK, self.task.name, "status", TaskStatus.CANCELLED)
 		answer = self.send("inspection", self.inspection_payload(), action_id="phone-late-0001")
