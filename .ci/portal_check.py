@@ -45,6 +45,19 @@ a, b = seed["a"], seed["b"]
 results = []
 
 
+def value_of(api, doctype: str, name: str, fieldname: str | list):
+	"""A record's field (a dict for a list of fields) through Frappe's REST client."""
+	message = api.get(
+		f"{base}/api/method/frappe.client.get_value",
+		params={
+			"doctype": doctype,
+			"filters": json.dumps({"name": name}),
+			"fieldname": fieldname if isinstance(fieldname, str) else json.dumps(fieldname),
+		},
+	).json()["message"]
+	return message[fieldname] if isinstance(fieldname, str) else message
+
+
 def check(name: str, ok: bool, detail: str = "") -> None:
 	results.append(ok)
 	print(f"{'ok  ' if ok else 'FAIL'} {name}{(': ' + detail) if detail and not ok else ''}")
@@ -206,14 +219,9 @@ with sync_playwright() as p:
 	check("desk: Administrator logs in", login.ok, str(login.status))
 	note, state = seed["large_delivery"], None
 	for _ in range(90):
-		state = desk.request.get(
-			f"{base}/api/method/frappe.client.get_value",
-			params={
-				"doctype": "Delivery Note",
-				"filters": json.dumps({"name": note}),
-				"fieldname": json.dumps(["genset_planning_status", "genset_planning_progress"]),
-			},
-		).json()["message"]
+		state = value_of(
+			desk.request, "Delivery Note", note, ["genset_planning_status", "genset_planning_progress"]
+		)
 		if state["genset_planning_status"] in ("Planned", "Failed"):
 			break
 		time.sleep(1)
@@ -375,14 +383,7 @@ with sync_playwright() as p:
 	if page.locator(".modal.show .btn-primary").count():
 		page.locator(".modal.show .btn-primary").last.click()
 		page.wait_for_timeout(1500)
-	after = desk.request.get(
-		f"{base}/api/method/frappe.client.get_value",
-		params={
-			"doctype": "Genset Service Task",
-			"filters": json.dumps({"name": task}),
-			"fieldname": "_assign",
-		},
-	).json()["message"]["_assign"]
+	after = value_of(desk.request, "Genset Service Task", task, "_assign")
 	check(
 		"dispatch: dragging a card to another engineer reassigns it",
 		json.loads(after or "[]") not in ([], [before]),
@@ -531,15 +532,7 @@ with sync_playwright() as p:
 		set(field["tasks"].values()) <= set(shown)
 		and all(
 			t in field["tasks"].values()
-			or desk_admin.request.get(
-				f"{base}/api/method/frappe.client.get_value",
-				params={
-					"doctype": "Genset Service Task",
-					"filters": json.dumps({"name": t}),
-					"fieldname": "assigned_to",
-				},
-			).json()["message"]["assigned_to"]
-			== field["user"]
+			or value_of(desk_admin.request, "Genset Service Task", t, "assigned_to") == field["user"]
 			for t in shown
 		),
 		str(shown),
@@ -844,14 +837,7 @@ with sync_playwright() as p:
 		{"user": field["user"], "kind": "check_in", "result_name": field["request"]},
 		["phone_time", "received_on"],
 	)
-	on_site = desk_admin.request.get(
-		f"{base}/api/method/frappe.client.get_value",
-		params={
-			"doctype": "Genset Service Request",
-			"filters": json.dumps({"name": field["request"]}),
-			"fieldname": "on_site_on",
-		},
-	).json()["message"]["on_site_on"]
+	on_site = value_of(desk_admin.request, "Genset Service Request", field["request"], "on_site_on")
 	check(
 		"field app: the check-in stopped the on-site clock at the phone's time, not at receipt",
 		len(arrival) == 1
@@ -876,14 +862,7 @@ with sync_playwright() as p:
 		str([(r.get("status"), r.get("replay")) for r in replies]),
 	)
 	# a refused act stays in the outbox with its error until the engineer discards it
-	unit = desk_admin.request.get(
-		f"{base}/api/method/frappe.client.get_value",
-		params={
-			"doctype": "Genset Service Task",
-			"filters": json.dumps({"name": field["tasks"]["inspection"]}),
-			"fieldname": "unit",
-		},
-	).json()["message"]["unit"]
+	unit = value_of(desk_admin.request, "Genset Service Task", field["tasks"]["inspection"], "unit")
 	app.evaluate("(unit) => window.fieldApp.queue('running_hours', {unit, hours: 'lots'})", unit)
 	app.wait_for_function("() => /refused/.test(document.querySelector('#outbox').innerText)", timeout=20000)
 	app.wait_for_selector(".notice.bad", timeout=5000)

@@ -1,11 +1,13 @@
 """What the app's script reports share: their filters checked with a clear message (a reversed or
-over-long date range, an unknown engineer, model, customer or service type) and their audience."""
+over-long date range, an unknown engineer, model, customer or service type), their audience and
+their columns."""
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, date_diff, get_datetime, getdate
 
 MAX_RANGE_DAYS = 5 * 366
+FLOAT_PRECISION = 1  # hours, ratios and scores: the site's float precision would show three decimals
 KNOWN = {
 	"engineer": "User",
 	"item_code": "Item",
@@ -84,3 +86,16 @@ def change(current, previous) -> str:
 def chosen(filters, fields: tuple[str, ...]) -> dict:
 	"""The list conditions for the filters among ``fields`` the user set."""
 	return {field: filters[field] for field in fields if filters.get(field)}
+
+
+def report_column(fieldname: str, label: str, fieldtype: str = "Float", width: int = 120, **extra) -> dict:
+	"""A report column; a Float shows FLOAT_PRECISION decimals unless ``extra`` says otherwise."""
+	precision = {"precision": FLOAT_PRECISION} if fieldtype == "Float" else {}
+	return {
+		"fieldname": fieldname,
+		"label": label,
+		"fieldtype": fieldtype,
+		"width": width,
+		**precision,
+		**extra,
+	}

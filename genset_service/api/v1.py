@@ -285,6 +285,11 @@ def acknowledge_request(request: Name) -> dict:
 	return _clocks(doc)
 
 
+def _request_exists(request: str) -> None:
+	if not frappe.db.exists(REQUEST, request):
+		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+
+
 @frappe.whitelist(methods=["POST"])
 @checked
 def check_in(request: Name) -> dict:
@@ -292,8 +297,7 @@ def check_in(request: Name) -> dict:
 	Refused for a closed request and for a user who is not an engineer."""
 	from genset_service.scheduling.clocks import check_in as record
 
-	if not frappe.db.exists(REQUEST, request):
-		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	_request_exists(request)
 	if is_portal_user():
 		raise frappe.PermissionError
 	frappe.get_doc(REQUEST, request).check_permission("read")
@@ -473,8 +477,7 @@ def nearest_engineers(request: Name) -> dict:
 	deadline."""
 	from genset_service.dispatch.board import nearest
 
-	if not frappe.db.exists(REQUEST, request):
-		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	_request_exists(request)
 	if is_portal_user():
 		raise frappe.PermissionError
 	return nearest(request)
@@ -487,8 +490,7 @@ def assign_nearest(request: Name, engineer: Name) -> dict:
 	from genset_service.dispatch.board import assign_nearest as assign
 
 	_dispatcher()
-	if not frappe.db.exists(REQUEST, request):
-		raise frappe.DoesNotExistError(_("Genset Service Request {0} not found.").format(request))
+	_request_exists(request)
 	return assign(request, engineer)
 
 

@@ -256,7 +256,8 @@ def open_work(
 	return live
 
 
-def request_facts(names: list[str]) -> dict:
+def request_facts(names: list[str], extra: tuple[str, ...] = ()) -> dict:
+	"""What dispatch (and the phone, with ``extra`` fields) reads of the requests behind tasks."""
 	if not names:
 		return {}
 	return {
@@ -264,7 +265,16 @@ def request_facts(names: list[str]) -> dict:
 		for row in frappe.get_all(
 			REQUEST,
 			filters={"name": ("in", names)},
-			fields=["name", "status", "opening_date", "on_site_by", "on_site_state", "on_site_on", "urgent"],
+			fields=[
+				"name",
+				"status",
+				"opening_date",
+				"on_site_by",
+				"on_site_state",
+				"on_site_on",
+				"urgent",
+				*extra,
+			],
 		)
 	}
 

@@ -20,7 +20,6 @@ def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
 	started = time.perf_counter()
 	engineers, visits = problem.engineers, problem.visits
 	legs = travel.Legs(problem)
-	seconds = legs.secs.tolist() if hasattr(legs.secs, "tolist") else legs.secs
 	skills = {
 		name: number
 		for number, name in enumerate(
@@ -28,7 +27,7 @@ def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
 		)
 	}
 	model = vroom.Input()
-	model.set_durations_matrix(profile="car", matrix_input=seconds)
+	model.set_durations_matrix(profile="car", matrix_input=legs.secs)
 	vehicles, shift_of = [], {}
 	for engineer in engineers:
 		home = legs.index[engineer.home]

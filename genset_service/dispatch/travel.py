@@ -82,12 +82,6 @@ def part_of(problem, part):
 	return dataclasses.replace(part, road=(secs, kms))
 
 
-def route_km(stops_places: list, home) -> float:
-	"""Home, the stops in order, home again, in straight lines."""
-	path = [home, *stops_places, home] if stops_places else []
-	return sum(distance_km(a, b) for a, b in pairwise(path))
-
-
 # ------------------------------------------------------------------ road-routing servers
 def road_matrix(engine: str, url: str, pins: list, timeout: float = 30) -> tuple[list, list]:
 	"""(seconds, km) between every pair of pins from a routing server: ``engine`` is OSRM or

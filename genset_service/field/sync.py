@@ -200,13 +200,11 @@ def _inspection(payload: dict, at, user: str, engineer) -> tuple:
 			"template": template.name,
 			"inspection_date": at.date(),
 			"inspector": user,
-			"unit": task.unit,
-			"task": task.name if not why else None,
+			**_linked(task, why),
 			"result": payload.get("result") or "Accepted",
 			"running_hours": flt(payload.get("running_hours")) or None,
 			"remarks": payload.get("remarks"),
-			"customer_signatory": str(payload["signatory"])[:140],
-			"customer_signature": _signature(payload["signature"]),
+			**_signoff(payload),
 			"readings": [
 				{
 					**{field: item.get(field) for field in CHECKPOINT_FIELDS},
@@ -251,8 +249,7 @@ def _service_report(payload: dict, at, user: str, engineer) -> tuple:
 			"running_hours": flt(payload.get("running_hours")) or None,
 			"work_done": str(payload["work_done"])[:10_000],
 			"parts": parts,
-			"customer_signatory": str(payload["signatory"])[:140],
-			"customer_signature": _signature(payload["signature"]),
+			**_signoff(payload),
 		}
 	)
 	return _save_visit(doc, why, {}, payload)
@@ -263,8 +260,7 @@ def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
 	doc = frappe.get_doc(
 		{
 			"doctype": "Genset Return Visit",
-			"unit": task.unit,
-			"task": task.name if not why else None,
+			**_linked(task, why),
 			"visit_date": at.date(),
 			"visited_by": user,
 			"running_hours": flt(payload.get("running_hours")) or None,
@@ -291,8 +287,7 @@ def _training(payload: dict, at, user: str, engineer) -> tuple:
 	doc = frappe.get_doc(
 		{
 			"doctype": "Genset Operation Training",
-			"unit": task.unit,
-			"task": task.name if not why else None,
+			**_linked(task, why),
 			"training_date": at.date(),
 			"trainer": user,
 			"topics": str(payload["topics"])[:10_000],
@@ -303,8 +298,7 @@ def _training(payload: dict, at, user: str, engineer) -> tuple:
 				}
 				for row in attendees
 			],
-			"customer_signatory": str(payload["signatory"])[:140],
-			"customer_signature": _signature(payload["signature"]),
+			**_signoff(payload),
 		}
 	)
 	return _save_visit(doc, why, {}, payload)
@@ -323,6 +317,19 @@ HANDLERS = {
 def form_of(service_type: str, inspection_kind: str | None = None) -> str:
 	"""The phone's form for a task of ``service_type``."""
 	return "inspection" if inspection_kind else FORMS.get(service_type, "service_report")
+
+
+def _linked(task, why: str | None) -> dict:
+	"""The genset and task a visit records: no task when the visit is kept as a draft."""
+	return {"unit": task.unit, "task": None if why else task.name}
+
+
+def _signoff(payload: dict) -> dict:
+	"""The customer's name and signature (an image, checked)."""
+	return {
+		"customer_signatory": str(payload["signatory"])[:140],
+		"customer_signature": _signature(payload["signature"]),
+	}
 
 
 def _save_visit(doc, why: str | None, photos: dict, payload: dict) -> tuple:

@@ -8,7 +8,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from genset_service.dispatch.site import WORK_FIELDS
+from genset_service.dispatch.site import WORK_FIELDS, request_facts
 from genset_service.field.sync import REQUEST, engineer_of, form_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
@@ -38,16 +38,9 @@ def my_work(user: str | None = None, today: datetime.date | None = None) -> dict
 			else "this week"
 		)
 	units = _units([t.unit for t in tasks if t.unit])
-	requests = {
-		row.name: row
-		for row in frappe.get_all(
-			REQUEST,
-			filters={
-				"name": ("in", [t.reference_name for t in tasks if t.reference_doctype == REQUEST] or [""])
-			},
-			fields=["name", "description", "on_site_by", "on_site_state", "on_site_on", "urgent", "priority"],
-		)
-	}
+	requests = request_facts(
+		[t.reference_name for t in tasks if t.reference_doctype == REQUEST], ("description", "priority")
+	)
 	for task in tasks:
 		task.request = requests.get(task.reference_name) if task.reference_doctype == REQUEST else None
 	kinds = frappe.get_all(

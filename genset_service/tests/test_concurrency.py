@@ -158,6 +158,18 @@ class CommittedCase(FrappeTestCase):
 		)
 		frappe.db.commit()
 
+	def emergency(self):
+		"""An Emergency Rescue request of the test customer (not committed: the test commits it)."""
+		return frappe.get_doc(
+			{
+				"doctype": REQUEST,
+				"service_type": "Emergency Rescue",
+				"customer": self.customer,
+				"company": company(),
+				"description": "Genset stopped under load",
+			}
+		).insert(ignore_permissions=True)
+
 	def _tasks(self) -> list[str]:
 		return frappe.get_all(TASK, {"customer": self.customer}, pluck="name") or ["-"]
 
@@ -249,16 +261,7 @@ class TestConcurrentJobs(CommittedCase):
 			frappe.db.commit()
 
 	def test_two_escalation_jobs_at_once_notify_once(self):
-		request = frappe.get_doc(
-			{
-				"doctype": REQUEST,
-				"service_type": "Emergency Rescue",
-				"customer": self.customer,
-				"company": company(),
-				"description": "Genset stopped under load",
-			}
-		)
-		request.insert(ignore_permissions=True)
+		request = self.emergency()
 		opened = add_to_date(now_datetime(), hours=-5)
 		frappe.db.set_value(
 			REQUEST,
@@ -294,15 +297,7 @@ class TestConcurrentFieldActions(CommittedCase):
 		super().tearDown()
 
 	def test_the_same_action_sent_twice_at_once_is_received_once(self):
-		request = frappe.get_doc(
-			{
-				"doctype": REQUEST,
-				"service_type": "Emergency Rescue",
-				"customer": self.customer,
-				"company": company(),
-				"description": "Genset stopped under load",
-			}
-		).insert(ignore_permissions=True)
+		request = self.emergency()
 		frappe.db.commit()
 		arrived = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=3)
 		for _round in range(3):

@@ -136,6 +136,20 @@ class TestDispatch(GensetTestCase):
 			)
 		return frappe.get_doc(PROPOSAL, name)
 
+	def breakdown(self):
+		"""A Field Maintenance request on the first genset, opened early on Monday, its visit unassigned."""
+		with self.freeze_time(EARLY):
+			request = frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"service_type": "Field Maintenance",
+					"unit": self.units[0],
+					"description": "Trips",
+				}
+			).insert()
+		frappe.db.set_value(TASK, request.task, {"assigned_to": None, "_assign": None})
+		return request
+
 	def todos(self, task, status="Open"):
 		return frappe.get_all(
 			"ToDo",
@@ -386,16 +400,7 @@ class TestDispatch(GensetTestCase):
 
 	# ------------------------------------------------------------------ emergencies
 	def test_an_emergency_finds_the_engineer_who_is_there_soonest(self):
-		with self.freeze_time(EARLY):
-			request = frappe.get_doc(
-				{
-					"doctype": REQUEST,
-					"service_type": "Field Maintenance",
-					"unit": self.units[0],
-					"description": "Trips",
-				}
-			).insert()
-		frappe.db.set_value(TASK, request.task, {"assigned_to": None, "_assign": None})
+		request = self.breakdown()
 		ten = datetime.datetime.combine(MONDAY, datetime.time(10))
 		with self.freeze_time(ten):
 			found = board.nearest(request.name)
@@ -482,16 +487,7 @@ class TestDispatch(GensetTestCase):
 		north.reload()
 		north.max_kva, north.min_kva = 0, 1_000_000  # certified only for gensets far larger than these
 		north.save()
-		with self.freeze_time(EARLY):
-			request = frappe.get_doc(
-				{
-					"doctype": REQUEST,
-					"service_type": "Field Maintenance",
-					"unit": self.units[0],
-					"description": "Trips",
-				}
-			).insert()
-		frappe.db.set_value(TASK, request.task, {"assigned_to": None, "_assign": None})
+		request = self.breakdown()
 		with self.freeze_time(datetime.datetime.combine(MONDAY, datetime.time(10))):
 			found = board.nearest(request.name)
 		self.assertEqual(found["candidates"], [])  # South has no Field Maintenance skill, North no licence

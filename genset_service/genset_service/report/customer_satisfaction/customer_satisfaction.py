@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from genset_service.analytics.satisfaction import QUESTIONS, satisfaction
-from genset_service.reporting import check_filters, previous_range
+from genset_service.reporting import check_filters, previous_range, report_column
 
 SURVEY, TASK = "Genset Satisfaction Survey", "Genset Service Task"
 LABELS = {
@@ -93,16 +93,10 @@ def columns(filters) -> list[dict]:
 		},
 		{"fieldname": "surveys", "label": _("Surveys"), "fieldtype": "Int", "width": 80},
 		*(
-			{
-				"fieldname": f"{q}_csat",
-				"label": _("{0} (CSAT % / Score)").format(_(LABELS[q])),
-				"fieldtype": "Float",
-				"precision": 1,
-				"width": 170,
-			}
+			report_column(f"{q}_csat", _("{0} (CSAT % / Score)").format(_(LABELS[q])), width=170)
 			for q in QUESTIONS
 		),
-		{"fieldname": "nps", "label": _("NPS / Score"), "fieldtype": "Float", "precision": 1, "width": 110},
+		report_column("nps", _("NPS / Score"), width=110),
 		{
 			"fieldname": "customer",
 			"label": _("Customer"),

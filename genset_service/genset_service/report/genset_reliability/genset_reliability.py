@@ -16,7 +16,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 
 from genset_service.analytics.reliability import Failure, UnitLife, reliability
 from genset_service.planning.readings import hours_at
-from genset_service.reporting import check_filters, chosen, datetime_range, previous_range
+from genset_service.reporting import check_filters, chosen, datetime_range, previous_range, report_column
 
 UNIT, REQUEST, REPORT = "Genset Unit", "Genset Service Request", "Genset Service Report"
 READING = "Genset Running Hours Reading"
@@ -178,16 +178,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	def column(fieldname, label, fieldtype="Float", width=120, **extra):
-		# one decimal for hours, ratios and scores (the site's float precision would show three)
-		precision = {"precision": 1} if fieldtype == "Float" else {}
-		return {
-			"fieldname": fieldname,
-			"label": label,
-			"fieldtype": fieldtype,
-			"width": width,
-			**precision,
-			**extra,
-		}
+		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	return [
 		column("name", _("Model / Genset"), "Data", 220),

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, strip_html
 
-from genset_service.reporting import check_filters
+from genset_service.reporting import check_filters, report_column
 
 UNIT = "Genset Unit"
 MAX_ROWS = 2000
@@ -230,11 +230,5 @@ def columns() -> list[dict]:
 		{"fieldname": "details", "label": _("Details"), "fieldtype": "Data", "width": 300},
 		{"fieldname": "parts", "label": _("Parts"), "fieldtype": "Data", "width": 200},
 		{"fieldname": "by", "label": _("By"), "fieldtype": "Link", "options": "User", "width": 160},
-		{
-			"fieldname": "running_hours",
-			"label": _("Running Hours"),
-			"fieldtype": "Float",
-			"precision": 1,
-			"width": 120,
-		},
+		report_column("running_hours", _("Running Hours")),
 	]

@@ -12,7 +12,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from genset_service.analytics.sla import CLOCKS, LABELS, ClockTimes, RequestTimes, breaches, compliance
-from genset_service.reporting import check_filters, chosen, datetime_range, previous_range
+from genset_service.reporting import check_filters, chosen, datetime_range, previous_range, report_column
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 
@@ -117,16 +117,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	def column(fieldname, label, fieldtype="Float", width=140, **extra):
-		# one decimal for hours, ratios and scores (the site's float precision would show three)
-		precision = {"precision": 1} if fieldtype == "Float" else {}
-		return {
-			"fieldname": fieldname,
-			"label": label,
-			"fieldtype": fieldtype,
-			"width": width,
-			**precision,
-			**extra,
-		}
+		return report_column(fieldname, label, fieldtype, width, **extra)
 
 	per_clock = []
 	for name in CLOCKS:
