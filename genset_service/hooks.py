@@ -17,6 +17,7 @@ add_to_apps_screen = [
 
 # Install, migrate, uninstall
 # ---------------------------
+before_install = "genset_service.setup.install.before_install"
 after_install = "genset_service.setup.install.after_install"
 after_migrate = "genset_service.setup.install.after_migrate"
 before_uninstall = "genset_service.setup.install.before_uninstall"

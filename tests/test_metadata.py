@@ -186,6 +186,7 @@ def test_every_dotted_path_in_hooks_exists():
 	assert hooks["required_apps"] == ["frappe/erpnext"]
 	paths = []
 	for key in (
+		"before_install",
 		"after_install",
 		"after_migrate",
 		"before_uninstall",

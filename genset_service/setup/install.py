@@ -20,6 +20,25 @@ RECORD_FILES = (
 )
 
 
+APP = "genset_service"
+# what Frappe caches of the bench's apps and their modules (frappe.cache_manager.global_cache_keys)
+MODULE_MAP_KEYS = ("app_modules", "installed_app_modules", "module_app", "module_installed_app")
+
+
+def before_install():
+	"""See this app's modules, whatever was cached before it joined the bench.
+
+	`install-app` syncs an app's DocTypes from `frappe.local.app_modules`, which `frappe.init` reads from
+	the site's Redis cache. A site that ran any command before `bench get-app` added this app to
+	apps.txt has that map cached without it; Frappe's installer clears Redis but keeps the map it already
+	read, so none of the app's DocTypes would be synced and `after_install` would fail ("DocType Genset
+	Service Settings not found"). Rebuilding the map here, before the sync, makes `clear-cache` needless.
+	"""
+	if APP not in (frappe.local.app_modules or {}):
+		frappe.cache.delete_value(list(MODULE_MAP_KEYS))
+		frappe.setup_module_map()
+
+
 def after_install():
 	setup()
 
