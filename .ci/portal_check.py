@@ -702,6 +702,10 @@ with sync_playwright() as p:
 	app = phone.new_page()
 	app.goto(f"{base}/field")
 	app.wait_for_selector("a.card, #view p", timeout=10000)
+	try:  # the count is read from IndexedDB after the page shows its work
+		app.wait_for_function("() => /^6 /.test(document.querySelector('#outbox').innerText)", timeout=10000)
+	except Exception:
+		pass
 	waiting = app.locator("#outbox").inner_text()
 	check("field app: the outbox survives closing the page", waiting.startswith("6 waiting"), waiting)
 	app.screenshot(path=str(artifacts / "field-outbox-waiting.png"), full_page=True)
@@ -835,15 +839,50 @@ with sync_playwright() as p:
 	arrival = get_list(
 		"Genset Field Action",
 		{"user": field["user"], "kind": "check_in", "result_name": field["request"]},
-		["phone_time", "received_on"],
+		["phone_time", "act_time", "phone_sent_at", "clock_correction", "received_on"],
 	)
 	on_site = value_of(desk_admin.request, "Genset Service Request", field["request"], "on_site_on")
 	check(
 		"field app: the check-in stopped the on-site clock at the phone's time, not at receipt",
 		len(arrival) == 1
-		and on_site == arrival[0]["phone_time"]
+		and on_site == arrival[0]["act_time"] == arrival[0]["phone_time"]
+		and arrival[0]["phone_sent_at"]
+		and not arrival[0]["clock_correction"]
 		and arrival[0]["phone_time"] < arrival[0]["received_on"],
 		f"{arrival} on site {on_site}",
+	)
+	# the desk says the arrival came from the phone, and a manager may correct it with a reason
+	admin_page = desk_admin.new_page()
+	admin_page.goto(f"{base}/app/genset-service-request/{field['request']}", wait_until="networkidle")
+	admin_page.wait_for_timeout(2000)
+	said = admin_page.locator(".form-message").first.inner_text()
+	admin_page.get_by_role("button", name="Actions").first.click()
+	admin_page.get_by_text("Correct a Clock Time").first.click()
+	admin_page.wait_for_selector(".modal.show", timeout=10000)
+	admin_page.wait_for_timeout(500)
+	admin_page.screenshot(path=str(artifacts / "desk-request-correct-clock.png"), full_page=False)
+	dialog = admin_page.locator(".modal.show").inner_text()
+	check(
+		"desk: an arrival from the phone is said so, and a manager corrects a clock only with a reason",
+		"engineer's phone" in said and "Reason" in dialog and "Correct Time" in dialog,
+		said[:200] + " | " + dialog[:200],
+	)
+	admin_page.close()
+	refused = phone.request.post(
+		f"{base}/api/method/frappe.client.set_value",
+		form={
+			"doctype": "Genset Service Request",
+			"name": field["request"],
+			"fieldname": "on_site_on",
+			"value": "2026-01-01 08:00:00",
+		},
+		headers={"X-Frappe-CSRF-Token": app.evaluate("() => window.fieldApp.state.session.csrf_token")},
+	)
+	check(
+		"field app: the engineer cannot move his own arrival through the REST API (403)",
+		refused.status == 403
+		and value_of(desk_admin.request, "Genset Service Request", field["request"], "on_site_on") == on_site,
+		str(refused.status),
 	)
 	# replaying the same outbox changes nothing
 	csrf = app.evaluate("() => window.fieldApp.state.session.csrf_token")

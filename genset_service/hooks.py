@@ -123,6 +123,11 @@ override_whitelisted_methods = {
 # Document events
 # ---------------
 doc_events = {
+	# who may write which field, decided on the server for every door (access/rules.py)
+	"*": {
+		"before_validate": "genset_service.events.access.before_save",
+		"before_update_after_submit": "genset_service.events.access.before_save",
+	},
 	"Address": {
 		"validate": "genset_service.events.address.validate",
 	},

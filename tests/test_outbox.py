@@ -54,7 +54,43 @@ def test_bad_actions_are_refused_with_their_rule(raw, why):
 
 
 def test_a_phone_clock_a_little_ahead_is_accepted():
-	assert read(action(at="2026-11-30T12:09:00Z"), NOW).at == NOW + datetime.timedelta(minutes=9)
+	assert read(action(at="2026-11-30T12:04:00Z"), NOW).at == NOW + datetime.timedelta(minutes=4)
+
+
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize("phone_off_by", [2 * HOUR, -2 * HOUR, datetime.timedelta(seconds=37)])
+def test_a_phone_clock_that_is_off_is_corrected_by_what_it_read_when_it_sent(phone_off_by):
+	# the engineer arrived at 10:00 (server's time) and the phone sent at 11:30 (server's time)
+	arrived, sent = NOW - 2 * HOUR, NOW - 30 * datetime.timedelta(minutes=1)
+	raw = action(at=(arrived + phone_off_by).isoformat(), sent_at=(sent + phone_off_by).isoformat())
+	got = read(raw, sent)
+	assert got.at == arrived
+	assert got.phone_at == arrived + phone_off_by
+	assert got.correction == -phone_off_by
+	# a replay sends another sent_at: the same action, by its hash
+	again = read({**raw, "sent_at": (NOW + phone_off_by).isoformat()}, NOW)
+	assert (again.digest, again.at) == (got.digest, arrived)
+
+
+def test_a_few_seconds_of_transit_are_not_a_clock_to_correct():
+	sent = NOW - datetime.timedelta(seconds=3)  # the phone's clock is right; the network took 3 s
+	got = read(action(at="2026-11-30T13:55:00+02:00", sent_at=sent.isoformat()), NOW)
+	assert got.correction == datetime.timedelta(0)
+	assert got.at == got.phone_at
+
+
+def test_a_correction_over_the_largest_is_refused():
+	raw = action(at="2026-11-29T10:00:00Z", sent_at="2026-11-29T10:00:00Z")  # 26 h behind the server
+	with pytest.raises(ActionError) as caught:
+		read(raw, NOW)
+	assert caught.value.reason == "skewed"
+	assert read(raw, NOW, largest_correction=datetime.timedelta(hours=30)).at == NOW
+
+
+def test_an_act_after_its_own_sending_is_refused():
+	assert reason(action(at="2026-11-30T11:50:00Z", sent_at="2026-11-30T11:40:00Z")) == "after_sending"
 
 
 def test_the_hash_ignores_key_order_and_sees_content():

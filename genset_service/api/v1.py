@@ -292,17 +292,71 @@ def _request_exists(request: str) -> None:
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def check_in(request: Name) -> dict:
+def check_in(request: Name, engineer: Name | None = None) -> dict:
 	"""The engineer arrives at the genset (from the desk or the phone): stops the on-site clock only.
-	Refused for a closed request and for a user who is not an engineer."""
+	Only the engineer the request's task is assigned to checks in, or a dispatcher for him (`engineer`,
+	a user id; recorded as checked in for him). Refused for a closed request."""
 	from genset_service.scheduling.clocks import check_in as record
 
 	_request_exists(request)
 	if is_portal_user():
 		raise frappe.PermissionError
 	frappe.get_doc(REQUEST, request).check_permission("read")
-	record(request)
+	record(request, for_engineer=engineer)
 	return _clocks(frappe.get_doc(REQUEST, request))
+
+
+CLOCK_TIMES = {
+	"opening": "opening_date",
+	"acknowledged": "acknowledged_on",
+	"on_site": "on_site_on",
+	"restored": "restored_on",
+}
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def correct_clock(
+	request: Name,
+	clock: Annotated[str, Length(20)],
+	at: Annotated[str, Length(32)],
+	reason: Annotated[str, Length(1000)],
+) -> dict:
+	"""A manager corrects one clock time of a request (opening, acknowledged, on_site, restored), with
+	a reason: both are kept in the request's history (Version), and the clocks are read again."""
+	from frappe.utils import get_datetime
+
+	_request_exists(request)
+	if not set(DISPATCHERS) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("Only a Service Manager corrects a clock time."))
+	field = CLOCK_TIMES.get(clock)
+	if not field:
+		frappe.throw(
+			_("{0} is not a clock time: choose one of {1}.").format(clock, ", ".join(CLOCK_TIMES)),
+			title=_("Invalid Clock"),
+		)
+	try:
+		moment = get_datetime(at)
+	except Exception:
+		moment = None
+	if not moment:
+		frappe.throw(_("{0} is not a date and time.").format(at), title=_("Invalid Time"))
+	if moment > now_datetime():
+		frappe.throw(_("A clock time cannot lie in the future ({0}).").format(at), title=_("Invalid Time"))
+	doc = frappe.get_doc(REQUEST, request)
+	doc.check_permission("write")
+	opened = get_datetime(doc.opening_date)
+	if field != "opening_date" and moment < opened:
+		frappe.throw(
+			_("{0} cannot lie before the request was opened ({1}).").format(at, opened),
+			title=_("Invalid Time"),
+		)
+	doc.set(field, moment)
+	doc.clock_correction_reason = _("{0} corrected by {1}: {2}").format(
+		_(doc.meta.get_label(field)), frappe.session.user, reason.strip()
+	)
+	doc.save(ignore_version=False)  # the history keeps the correction and its reason, always
+	return _clocks(doc)
 
 
 def _clocks(doc) -> dict:

@@ -10,6 +10,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import add_to_date, cint, flt, get_datetime, get_time, getdate, now_datetime
 
+from genset_service.access.guard import app_action
 from genset_service.dispatch import rules, travel
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.certification import Genset, describe
@@ -214,6 +215,7 @@ def proposal_view(name: str, services: dict) -> dict:
 
 
 # ------------------------------------------------------------------ moving a card
+@app_action
 def move(task: str, engineer: str | None = None, day=None, start_time=None, confirm: bool = False) -> dict:
 	"""Give a task to an engineer on a day (at a time, else the start of their day), or take it off the
 	board (no day). A move that breaks a rule (outside the due window, past the on-site deadline, an
@@ -433,6 +435,7 @@ def nearest(request: str, now=None) -> dict:
 	}
 
 
+@app_action
 def assign_nearest(request: str, engineer: str, now=None) -> dict:
 	"""One click: the request's task goes to the engineer, starting at the expected arrival."""
 	doc = frappe.get_doc(dispatch_site.REQUEST, request)

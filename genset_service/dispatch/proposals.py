@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, get_datetime, get_url, getdate, now_datetime
 
+from genset_service.access.guard import app_action
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.baselines import least_loaded
 from genset_service.dispatch.check import check, travel_km
@@ -31,6 +32,7 @@ BY_TERRITORY_ABOVE = 400  # visits: a larger problem is solved territory by terr
 SHOWN = 10  # violations named in a message
 
 
+@app_action
 def propose(from_date, to_date, engineers: list[str] | None = None, territory: str | None = None) -> str:
 	"""Optimise the open work of these days for these engineers into a new Draft proposal (in the
 	background when the work is large); returns its name."""
@@ -63,6 +65,7 @@ def propose(from_date, to_date, engineers: list[str] | None = None, territory: s
 	return doc.name
 
 
+@app_action
 def solve_in_background(proposal: str) -> str:
 	doc = frappe.get_doc(PROPOSAL, proposal)
 	if doc.status != "Queued":
@@ -198,6 +201,7 @@ def verify(doc) -> tuple[dispatch_site.Site, list[str]]:
 	return found, violations + check(checked, Proposal(stops=stops, unassigned=unassigned))
 
 
+@app_action
 def apply(name: str) -> dict:
 	"""Write a Draft proposal to the site, once: dates, engineers, order and ToDos."""
 	status = _locked(name)
@@ -325,6 +329,7 @@ def notify_engineers(doc, found: dispatch_site.Site) -> int:
 	return len(visits)
 
 
+@app_action
 def discard(name: str) -> dict:
 	"""A proposal not applied is set aside; the site is as it was."""
 	status = _locked(name)

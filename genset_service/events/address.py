@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from genset_service.access.guard import app_action
 from genset_service.planning.geo import PinError, check_pin
 
 MESSAGES = {
@@ -12,6 +13,7 @@ MESSAGES = {
 }
 
 
+@app_action
 def validate(doc, method=None):
 	"""No pin (both 0 or empty) is allowed; a pin must lie on the globe."""
 	latitude, longitude = flt(doc.get("genset_latitude")), flt(doc.get("genset_longitude"))

@@ -1,5 +1,6 @@
 """Delivery Note hooks: read the delivery, hand it to the planner (in the background when large)."""
 
+from genset_service.access.guard import app_action
 from genset_service.scheduling.delivery import (
 	cancel_delivery_note,
 	gate_delivery_note,
@@ -8,18 +9,22 @@ from genset_service.scheduling.delivery import (
 from genset_service.scheduling.large_delivery import cancel_queued_plan, plan_or_queue
 
 
+@app_action
 def validate(doc, method=None):
 	validate_delivery_note(doc)
 
 
+@app_action
 def before_submit(doc, method=None):
 	gate_delivery_note(doc)
 
 
+@app_action
 def on_submit(doc, method=None):
 	plan_or_queue(doc)
 
 
+@app_action
 def on_cancel(doc, method=None):
 	cancel_queued_plan(doc)
 	cancel_delivery_note(doc)

@@ -22,9 +22,14 @@ REQUIRED = {
 	"training": ("task", "topics", "attendees", "signatory", "signature"),
 }
 
-# how far the phone's clock may run ahead of the server's, and how old an act may be
-AHEAD = datetime.timedelta(minutes=10)
+# how far the (corrected) time of an act may run ahead of the server's, how old an act may be, and the
+# largest correction of a phone's clock that is trusted
+AHEAD = datetime.timedelta(minutes=5)
 OLDEST = datetime.timedelta(days=30)
+LARGEST_CORRECTION = datetime.timedelta(hours=24)
+# a difference this small between the phone's clock when it sent and the server's at receipt is the
+# network's transit, not a clock that is off: not corrected
+TRANSIT = datetime.timedelta(seconds=30)
 
 
 class ActionError(ValueError):
@@ -39,9 +44,21 @@ class ActionError(ValueError):
 class Action:
 	id: str
 	kind: str
-	at: datetime.datetime  # the phone's time of the act, time-zone aware
+	at: datetime.datetime  # the time of the act, corrected for the phone's clock, time-zone aware
 	payload: dict
 	digest: str
+	phone_at: datetime.datetime | None = None  # the time of the act as the phone's clock read it
+	sent_at: datetime.datetime | None = None  # the phone's clock when it sent the action
+	correction: datetime.timedelta = datetime.timedelta(0)  # added to the phone's times
+
+
+def correction_of(sent_at: datetime.datetime | None, received: datetime.datetime) -> datetime.timedelta:
+	"""How far the phone's clock is off, in whole seconds: the server's time at receipt minus the
+	phone's time when it sent; up to ``TRANSIT`` it is the network's delay, and nothing is corrected."""
+	if not sent_at:
+		return datetime.timedelta(0)
+	off = datetime.timedelta(seconds=round((received - sent_at).total_seconds()))
+	return off if abs(off) > TRANSIT else datetime.timedelta(0)
 
 
 def digest(kind: str, at: str, payload: dict) -> str:
@@ -61,9 +78,17 @@ def parse_time(text: str) -> datetime.datetime:
 	return moment
 
 
-def read(raw: dict, received: datetime.datetime) -> Action:
+def read(
+	raw: dict,
+	received: datetime.datetime,
+	ahead: datetime.timedelta = AHEAD,
+	largest_correction: datetime.timedelta = LARGEST_CORRECTION,
+) -> Action:
 	"""An action from the phone, checked: its id, kind, required content and a sane time of the act
-	(``received`` is the server's time, time-zone aware)."""
+	(``received`` is the server's time, time-zone aware). A phone that says what its clock read when it
+	sent (``sent_at``) has its time of the act corrected by its clock's error; a correction larger than
+	``largest_correction`` is refused, and the corrected time must not lie after the receipt by more
+	than ``ahead``."""
 	if not isinstance(raw, dict):
 		raise ActionError("not_an_action")
 	action_id, kind = str(raw.get("id") or ""), str(raw.get("kind") or "")
@@ -77,12 +102,29 @@ def read(raw: dict, received: datetime.datetime) -> Action:
 	missing = [name for name in REQUIRED[kind] if payload.get(name) in (None, "", [])]
 	if missing:
 		raise ActionError("missing", ", ".join(missing))
-	at = parse_time(raw.get("at"))
-	if at > received + AHEAD:
+	phone_at = parse_time(raw.get("at"))
+	sent_at = parse_time(raw["sent_at"]) if raw.get("sent_at") else None
+	correction = correction_of(sent_at, received)
+	if abs(correction) > largest_correction:
+		raise ActionError("skewed", f"{sent_at.isoformat()} / {received.isoformat()}")
+	at = phone_at + correction
+	if sent_at and phone_at > sent_at + ahead:
+		raise ActionError("after_sending", phone_at.isoformat())
+	if at > received + ahead:
 		raise ActionError("future", at.isoformat())
 	if at < received - OLDEST:
 		raise ActionError("too_old", at.isoformat())
-	return Action(action_id, kind, at, payload, digest(kind, str(raw.get("at")), payload))
+	# the digest is of what the phone queued: a replay sends another sent_at and is still the same action
+	return Action(
+		action_id,
+		kind,
+		at,
+		payload,
+		digest(kind, str(raw.get("at")), payload),
+		phone_at=phone_at,
+		sent_at=sent_at,
+		correction=correction,
+	)
 
 
 def local(at: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_system_timezone, now_datetime
 
+from genset_service.access.guard import app_action
 from genset_service.field.outbox import ActionError, parse_time, read
 from genset_service.field.outbox import local as local_time
 from genset_service.genset_service.doctype.genset_operation_training.genset_operation_training import (
@@ -43,6 +44,8 @@ MESSAGES = {
 	"no_offset": "The time of the act {0} has no time-zone offset.",
 	"future": "The time of the act {0} is in the future: check the phone's clock.",
 	"too_old": "The time of the act {0} is more than 30 days ago.",
+	"skewed": "The phone's clock is too far off the server's ({0}): set the phone's date and time, then send again.",
+	"after_sending": "The time of the act {0} is after the phone sent it: check the phone's clock.",
 }
 
 
@@ -53,12 +56,19 @@ def engineer_of(user: str) -> frappe._dict:
 	return row
 
 
+@app_action
 def receive(raw: dict, user: str | None = None) -> dict:
 	"""Take one action from the phone's outbox: do it once; a replay answers what the first did."""
 	user = user or frappe.session.user
 	engineer = engineer_of(user)
+	rules = settings()
 	try:
-		action = read(raw, datetime.datetime.now(datetime.UTC))
+		action = read(
+			raw,
+			datetime.datetime.now(datetime.UTC),
+			ahead=datetime.timedelta(minutes=rules.clock_skew_allowance_minutes or 0),
+			largest_correction=datetime.timedelta(hours=rules.max_phone_correction_hours or 24),
+		)
 	except ActionError as error:
 		frappe.throw(_(MESSAGES[error.reason]).format(error.detail), title=_("Invalid Action"))
 	done = _recorded(action, user)
@@ -72,8 +82,11 @@ def receive(raw: dict, user: str | None = None) -> dict:
 			"user": user,
 			"kind": action.kind,
 			"status": "Done",
-			"phone_time": at,
-			"phone_offset": action.at.strftime("%z"),
+			"phone_time": site_time(action.phone_at or action.at),
+			"phone_offset": (action.phone_at or action.at).strftime("%z"),
+			"phone_sent_at": site_time(action.sent_at) if action.sent_at else None,
+			"clock_correction": action.correction.total_seconds(),
+			"act_time": at,
 			"received_on": now_datetime(),
 			"content_hash": action.digest,
 		}
@@ -87,7 +100,11 @@ def receive(raw: dict, user: str | None = None) -> dict:
 		frappe.db.rollback()
 		return _recorded(action, user) or frappe.throw(_("Send the action again."))
 	try:
-		status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
+		frappe.local.genset_phone_act = action  # the phone's own times, for the records that keep them
+		try:
+			status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
+		finally:
+			frappe.local.genset_phone_act = None
 		log.db_set({"status": status, "result_doctype": doctype, "result_name": name, "message": message})
 	except Exception:
 		undo_to(SAVEPOINT)  # refused: nothing of it is kept, its id included
@@ -169,7 +186,15 @@ def _check_in(payload: dict, at, user: str, engineer) -> tuple:
 			request,
 			_("Request {0} is {1}: the arrival was not recorded.").format(request, _(state)),
 		)
-	check_in(request, user, at)
+	act = frappe.local.genset_phone_act
+	check_in(
+		request,
+		user,
+		at,
+		source="Phone",
+		phone_time=site_time(act.phone_at) if act and act.phone_at else None,
+		correction=act.correction.total_seconds() if act else 0,
+	)
 	return "Done", REQUEST, request, None
 
 

@@ -221,24 +221,71 @@ def _priority(doc, before, default: str | None) -> None:
 		doc.priority_confirmed = 1  # staff opened it at another priority
 
 
-def check_in(request: str, user: str | None = None, at=None) -> None:
-	"""An engineer arrives at the genset: stops the on-site clock (once), nothing else."""
+DISPATCHERS = frozenset({"Service Manager", "System Manager"})
+
+
+def check_in(
+	request: str,
+	user: str | None = None,
+	at=None,
+	for_engineer: str | None = None,
+	source: str = "Desk",
+	phone_time=None,
+	correction: float = 0,
+) -> None:
+	"""An engineer arrives at the genset: stops the on-site clock (once), nothing else.
+
+	Only the engineer the request's task is assigned to checks in, or a dispatcher for him (recorded
+	as such); the time of arrival lies between the request's opening and now, within the allowance of
+	the settings (a phone's clock is corrected before it comes here)."""
 	user = user or frappe.session.user
+	engineer = for_engineer or user
 	doc = frappe.get_doc("Genset Service Request", request)
 	if doc.status in ("Resolved", "Closed", "Cancelled"):
 		frappe.throw(
 			_("Request {0} is {1}: there is nothing to check in to.").format(doc.name, _(doc.status)),
 			title=_("Request Closed"),
 		)
-	if not frappe.db.get_value(ENGINEER, {"user": user, "enabled": 1}):
+	if not frappe.db.get_value(ENGINEER, {"user": engineer, "enabled": 1}):
 		frappe.throw(
 			_(
 				"{0} is not an engineer: only a user with an enabled Genset Engineer profile checks in."
-			).format(user),
+			).format(engineer),
 			frappe.PermissionError,
 		)
+	if engineer != user and not DISPATCHERS & set(frappe.get_roles(user)):
+		frappe.throw(
+			_("Only a dispatcher checks in for another engineer."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	assignee = frappe.db.get_value("Genset Service Task", doc.task, "assigned_to") if doc.task else None
+	if assignee != engineer:
+		frappe.throw(
+			_("Request {0} is assigned to {1}, not to {2}: only its engineer checks in.").format(
+				doc.name, assignee or _("nobody yet"), engineer
+			),
+			frappe.PermissionError,
+			title=_("Not Your Request"),
+		)
+	arrived = get_datetime(at or now_datetime())
+	allowance = datetime.timedelta(
+		minutes=frappe.db.get_single_value("Genset Service Settings", "clock_skew_allowance_minutes") or 0
+	)
+	opened, now = get_datetime(doc.opening_date), now_datetime()
+	if arrived < opened - allowance or arrived > now + allowance:
+		frappe.throw(
+			_("An arrival at {0} cannot be: request {1} was opened at {2} and it is now {3}.").format(
+				arrived, doc.name, opened, now
+			),
+			title=_("Impossible Time"),
+		)
 	if not doc.on_site_on:
-		doc.on_site_on, doc.checked_in_by = get_datetime(at or now_datetime()), user
+		doc.on_site_on, doc.checked_in_by = arrived, user
+		doc.checked_in_for = engineer if engineer != user else None
+		doc.on_site_source = source
+		doc.on_site_phone_time = phone_time
+		doc.on_site_correction = correction or 0
 	doc.flags.ignore_permissions = True
 	doc.save()
 

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime
 from frappe.utils.background_jobs import generate_qname, get_workers, is_job_enqueued
 
+from genset_service.access.guard import app_action
 from genset_service.scheduling.common import UNIT, genset_items_of, settings
 from genset_service.scheduling.delivery import plan_delivery_note
 
@@ -77,6 +78,7 @@ def enqueue_plan(delivery_note: str) -> None:
 	)
 
 
+@app_action
 def plan_in_background(delivery_note: str) -> str:
 	"""The job: plan the note once, under a row lock on it. Returns what it did."""
 	state = frappe.db.get_value(DN, delivery_note, ["docstatus", STATUS], as_dict=True, for_update=True)
@@ -119,6 +121,7 @@ def _progress(delivery_note: str, percent: int) -> None:
 	)
 
 
+@app_action
 def requeue_stale_plans() -> list[str]:
 	"""Scheduler sweep: a plan still Queued or Planning after a while whose job is no longer queued or
 	running (it failed, or its worker was killed) is queued again; Failed plans too."""

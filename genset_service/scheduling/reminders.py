@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, escape_html, getdate, now_datetime
 
+from genset_service.access.guard import app_action
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import (
 	SERVICE_TYPE,
@@ -49,6 +50,7 @@ def reminder_key(task: str | None, reason: str, day) -> str:
 	return f"{task or '-'}:{reason}:{getdate(day).isoformat()}"
 
 
+@app_action
 def send_reminders(today=None) -> dict[str, int]:
 	"""The daily job. Returns how many reminders of each reason this run sent."""
 	config = settings()

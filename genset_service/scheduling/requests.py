@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
+from genset_service.access.guard import app_action
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import Event
 from genset_service.planning.clocks import escalation_level
@@ -114,6 +115,7 @@ def on_update(doc) -> None:
 
 
 # ------------------------------------------------------------------ escalation
+@app_action
 def escalate(now=None, notify: bool = True) -> dict:
 	"""Each open request's clocks, read at ``now``: a clock three quarters gone is at risk, past its
 	deadline breached; each (request, clock, level) notifies the assignee and the escalation role once.

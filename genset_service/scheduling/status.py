@@ -3,10 +3,12 @@
 import frappe
 from frappe.utils import add_days, cint, nowdate
 
+from genset_service.access.guard import app_action
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import CONTRACT, TASK, UNIT, settings
 
 
+@app_action
 def refresh_statuses() -> None:
 	today = nowdate()
 	task = frappe.qb.DocType(TASK)

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
+from genset_service.access.guard import app_action
 from genset_service.planning import TermsError, UnitEvents, UnitPlan, plan_unit, reconcile
 from genset_service.scheduling.common import UNIT, get_rules, settings, terms_of, throw
 from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
@@ -108,6 +109,7 @@ def refresh_units(names: list[str], rules=None, progress: bool = False) -> dict:
 	return ends
 
 
+@app_action
 def replan_units(units: list[str] | None = None) -> int:
 	"""Re-plan live units against the current service types (background job, with progress)."""
 	names = units or frappe.get_all(

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_url, getdate, nowdate
 
+from genset_service.access.guard import app_action
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import (
 	SERVICE_TYPE,
@@ -56,6 +57,7 @@ def reopen_visit_task(doc) -> None:
 
 
 # ------------------------------------------------------------------ surveys
+@app_action
 def send_due_surveys() -> list[str]:
 	"""Daily: one survey per contract and survey round whose task is due, emailed to the customer with
 	a link to answer it. The round's tasks of every genset of the contract share that survey. Nothing

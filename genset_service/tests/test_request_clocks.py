@@ -80,7 +80,8 @@ class TestRequestClocks(GensetTestCase):
 		self.save_at(doc, self.at(1), status="In Progress")
 		self.assertEqual(get_datetime(doc.acknowledged_on), self.at(1))
 		self.assertEqual(doc.on_site_state, State.RUNNING)
-		# the check-in stops the on-site clock, and only it
+		# the check-in (by the request's own engineer) stops the on-site clock, and only it
+		frappe.db.set_value("Genset Service Task", doc.task, "assigned_to", self.engineer)
 		with self.freeze_time(self.at(30)):
 			frappe.set_user(self.engineer)
 			v1.check_in(doc.name)

@@ -204,7 +204,15 @@
 	// the session's current one, and a session that has ended asks the engineer to log in again
 	async function post(item) {
 		const body = {
-			action: JSON.stringify({ id: item.id, kind: item.kind, at: item.at, payload: item.payload }),
+			// sent_at: the phone's clock now, at sending; the server corrects the act's time by how far
+			// this is from its own clock (a phone whose clock is off still files its visits at the right time)
+			action: JSON.stringify({
+				id: item.id,
+				kind: item.kind,
+				at: item.at,
+				sent_at: localTime(new Date()),
+				payload: item.payload,
+			}),
 		};
 		try {
 			return await call("field_send", { body });

@@ -3,11 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate
 
+from genset_service.access.guard import AppDocument
 
-class GensetDispatchProposal(Document):
+
+class GensetDispatchProposal(AppDocument):
 	"""An optimiser run over some days and engineers: the stops it proposes, what it could not place
 	and why, its travel against the least-loaded plan and the independent check's verdict. Written by
 	``dispatch.proposals``; applying or discarding it is an action, not an edit."""

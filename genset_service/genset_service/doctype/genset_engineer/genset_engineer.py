@@ -3,13 +3,14 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, get_time
+
+from genset_service.access.guard import AppDocument
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class GensetEngineer(Document):
+class GensetEngineer(AppDocument):
 	"""A service user who goes to gensets: home base, working hours and days (a Holiday List for days
 	off), skills (service types), certified models or kVA range, territory. Only an engineer checks in
 	at a genset; dispatch reads these."""

@@ -1,10 +1,11 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+
+from genset_service.access.guard import AppDocument
 
 
-class GensetEscalationNotice(Document):
+class GensetEscalationNotice(AppDocument):
 	"""One notice per service request, clock and level: the unique ``notice_key`` makes a second
 	escalation run (another worker, a manual run) find the notice taken and notify nobody twice."""
 

@@ -315,14 +315,16 @@ class TestGensetFieldAction(GensetTestCase):
 		self.assertEqual(frappe.db.get_value("Genset Inspection", answer["name"], "docstatus"), 0)
 
 	def test_check_in_records_the_phone_time_of_arrival(self):
-		request = frappe.get_doc(
-			{
-				"doctype": "Genset Service Request",
-				"service_type": "Field Maintenance",
-				"unit": self.unit.name,
-				"description": "Trips",
-			}
-		).insert()
+		with self.freeze_time(now_datetime() - datetime.timedelta(hours=1)):  # opened before the arrival
+			request = frappe.get_doc(
+				{
+					"doctype": "Genset Service Request",
+					"service_type": "Field Maintenance",
+					"unit": self.unit.name,
+					"description": "Trips",
+				}
+			).insert()
+		frappe.db.set_value("Genset Service Task", request.task, "assigned_to", self.user)
 		arrived = (now_datetime() - datetime.timedelta(minutes=20)).replace(microsecond=0)
 		zone = datetime.timezone(datetime.timedelta(hours=-5))
 		import zoneinfo

@@ -1,12 +1,12 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import inspection
 
 
-class GensetInspection(Document):
+class GensetInspection(AppDocument):
 	def validate(self):
 		inspection.validate(self)
 

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+
+from genset_service.access.guard import AppDocument
 
 
-class GensetInspectionReading(Document):
+class GensetInspectionReading(AppDocument):
 	pass

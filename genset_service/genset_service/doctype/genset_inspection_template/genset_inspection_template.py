@@ -3,10 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from genset_service.access.guard import AppDocument
 
 
-class GensetInspectionTemplate(Document):
+class GensetInspectionTemplate(AppDocument):
 	def validate(self):
 		for row in self.items:
 			if (

@@ -3,15 +3,15 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import voice
 from genset_service.scheduling.common import require_signoff
 
 SERVICE = "Operation Training"
 
 
-class GensetOperationTraining(Document):
+class GensetOperationTraining(AppDocument):
 	def validate(self):
 		voice.validate_visit(self, SERVICE)
 		if not self.attendees:

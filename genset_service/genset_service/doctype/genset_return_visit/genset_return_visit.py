@@ -1,8 +1,8 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import voice
 from genset_service.scheduling.readings import (
 	check_reading,
@@ -14,7 +14,7 @@ from genset_service.scheduling.readings import (
 SERVICE = "Customer Return Visit"
 
 
-class GensetReturnVisit(Document):
+class GensetReturnVisit(AppDocument):
 	def validate(self):
 		voice.validate_visit(self, SERVICE)
 		if self.running_hours and self.docstatus == 0:

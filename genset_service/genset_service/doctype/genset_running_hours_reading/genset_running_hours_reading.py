@@ -1,13 +1,13 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import readings
 from genset_service.scheduling.common import live_unit
 
 
-class GensetRunningHoursReading(Document):
+class GensetRunningHoursReading(AppDocument):
 	"""One hour-meter reading of a genset. Written by every path that records hours (inspections,
 	service reports, return visits, the portal, the API, the desk) through
 	genset_service.scheduling.readings; the unit shows the latest. A reading is never edited: a wrong

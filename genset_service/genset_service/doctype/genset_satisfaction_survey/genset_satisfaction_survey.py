@@ -1,10 +1,11 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+
+from genset_service.access.guard import AppDocument
 
 
-class GensetSatisfactionSurvey(Document):
+class GensetSatisfactionSurvey(AppDocument):
 	def validate(self):
 		self.survey_key = survey_key(self)
 

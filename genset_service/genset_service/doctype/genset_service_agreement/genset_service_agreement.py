@@ -3,11 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate
 
+from genset_service.access.guard import AppDocument
 
-class GensetServiceAgreement(Document):
+
+class GensetServiceAgreement(AppDocument):
 	"""What a customer is promised on its on-demand requests: hours per clock (acknowledge, on site,
 	restored) per service type and priority, on a calendar (7x24, or service days less holidays). The
 	default agreement applies to everyone; a Customer or Customer Group agreement beats it, and of

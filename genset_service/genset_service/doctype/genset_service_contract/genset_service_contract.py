@@ -1,15 +1,15 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 from frappe.utils import add_months, getdate, nowdate
 
+from genset_service.access.guard import AppDocument
 from genset_service.planning import TermsError, contract_status
 from genset_service.scheduling.common import settings, terms_of, throw
 from genset_service.scheduling.tasks import cancel_open_tasks
 
 
-class GensetServiceContract(Document):
+class GensetServiceContract(AppDocument):
 	def validate(self):
 		self.contract_key = contract_key(self)
 		for row in self.items:

@@ -48,6 +48,19 @@ frappe.ui.form.on("Genset Service Request", {
 				])}${frm.doc.on_site_by ? " " + (late ? __("(after the deadline)") : __("(before the deadline)")) : ""}</span>`
 			);
 		}
+		if (frm.doc.on_site_on && frm.doc.on_site_source === "Phone") {
+			const corrected = Math.round(Math.abs(frm.doc.on_site_correction || 0) / 60);
+			parts.push(
+				`<span class="indicator-pill ${corrected ? "orange" : "blue"}">${
+					corrected
+						? __("Arrival sent by the engineer's phone, whose clock was {0} minutes off: corrected from {1}.", [
+								corrected,
+								frappe.datetime.str_to_user(frm.doc.on_site_phone_time),
+						  ])
+						: __("Arrival sent by the engineer's phone (its clock was right).")
+				}</span>`
+			);
+		}
 		if (parts.length) frm.dashboard.set_headline(parts.join(" "));
 		const open = ["Open", "In Progress", "On Hold"].includes(frm.doc.status);
 		if (open && !frm.doc.on_site_on && frappe.user.has_role(["Service Manager", "System Manager"])) {
@@ -73,8 +86,48 @@ frappe.ui.form.on("Genset Service Request", {
 				})
 			);
 		}
+		if (frappe.user.has_role(["Service Manager", "System Manager"])) {
+			frm.add_custom_button(__("Correct a Clock Time"), () => genset_correct_clock(frm), __("Actions"));
+		}
 	},
 });
+
+// a manager corrects one clock time, with the reason the request's history keeps
+function genset_correct_clock(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Correct a Clock Time"),
+		fields: [
+			{
+				fieldname: "clock",
+				fieldtype: "Select",
+				label: __("Clock Time"),
+				reqd: 1,
+				options: [
+					{ value: "opening", label: __("Opened") },
+					{ value: "acknowledged", label: __("Acknowledged") },
+					{ value: "on_site", label: __("On Site") },
+					{ value: "restored", label: __("Restored") },
+				],
+			},
+			{ fieldname: "at", fieldtype: "Datetime", label: __("Correct Time"), reqd: 1 },
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		],
+		primary_action_label: __("Correct"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "genset_service.api.v1.correct_clock",
+					args: { request: frm.doc.name, ...values },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+}
 
 // who can be on site soonest: skill, the visit in hand, distance, today's hours; one click to assign
 function genset_nearest_engineers(frm) {

@@ -1,12 +1,12 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import requests
 
 
-class GensetServiceRequest(Document):
+class GensetServiceRequest(AppDocument):
 	def validate(self):
 		requests.validate(self)
 

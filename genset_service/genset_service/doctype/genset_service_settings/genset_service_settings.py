@@ -3,10 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from genset_service.access.guard import AppDocument
 
 
-class GensetServiceSettings(Document):
+class GensetServiceSettings(AppDocument):
 	def validate(self):
 		if self.background_planning_threshold is not None and self.background_planning_threshold < 1:
 			frappe.throw(

@@ -3,14 +3,14 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
+from genset_service.access.guard import AppDocument
 from genset_service.planning import TaskStatus, task_status
 from genset_service.scheduling.tasks import close_todos, reopen_todos
 
 
-class GensetServiceTask(Document):
+class GensetServiceTask(AppDocument):
 	def validate(self):
 		if self.due_from and self.due_to and getdate(self.due_to) < getdate(self.due_from):
 			frappe.throw(

@@ -4,6 +4,7 @@
 import frappe
 from frappe.utils import add_days, getdate
 
+from genset_service.access.guard import as_app
 from genset_service.api.plan import complete_task, get_service_history, log_consultation
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
@@ -57,7 +58,12 @@ class TestGensetServiceTask(GensetTestCase):
 		with self.assertRaisesRegex(frappe.ValidationError, "future"):
 			complete_task(pre.name, completed_on=str(add_days(self.today, 3)))
 		pre.due_to = add_days(getdate(pre.due_from), -1)
-		with self.assertRaisesRegex(frappe.ValidationError, "Due By"):
+		# a person may not move the plan's window at all; the app's own move is checked too
+		with self.assertRaisesRegex(frappe.PermissionError, "Due By"):
+			pre.save()
+		pre.reload()
+		pre.due_to = add_days(getdate(pre.due_from), -1)
+		with self.assertRaisesRegex(frappe.ValidationError, "Due By"), as_app():
 			pre.save()
 
 	def test_least_loaded_engineer_gets_the_next_task(self):

@@ -3,8 +3,8 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling.common import unit_key
 from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 
@@ -12,7 +12,7 @@ from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 EVENT_FIELDS = ("arrival_date", "commissioning_date", "running_hours", "delivery_date")
 
 
-class GensetUnit(Document):
+class GensetUnit(AppDocument):
 	def validate(self):
 		if not self.delivery_date:
 			frappe.throw(_("{0} is required.").format(frappe.bold(_("Delivery Date"))))

@@ -1,12 +1,12 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
 
+from genset_service.access.guard import AppDocument
 from genset_service.scheduling import warranty
 
 
-class GensetWarrantyExtension(Document):
+class GensetWarrantyExtension(AppDocument):
 	def validate(self):
 		warranty.validate(self)
 
