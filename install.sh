@@ -366,6 +366,15 @@ else
 fi
 bench --site "$site" set-config allow_tests true >/dev/null
 installed="$(bench --site "$site" list-apps 2>/dev/null)"
+# payments on the site too: ERPNext's own Sales Order and Delivery Note suites need its Payment Gateway
+if ! printf '%s\n' "$installed" | grep -q '^payments'; then
+	step "install payments on $site"
+	log="$root_dir/install-payments.log"
+	bench --site "$site" install-app payments >"$log" 2>&1 ||
+		{ tail -40 "$log"; fail "bench --site $site install-app payments failed"; }
+	made+=("payments on $site")
+	done_step "installed"
+fi
 step "install genset_service on $site"
 if printf '%s\n' "$installed" | grep -q '^genset_service'; then
 	log="$root_dir/migrate.log"
