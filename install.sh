@@ -233,14 +233,12 @@ bench_in() {
 	shift
 	(cd "$dir" && bench "$@")
 }
+# (the same temporary folder keeps the steps' logs)
+root_dir="$(mktemp -d)"
+trap 'rm -rf "$root_dir"' EXIT
 if is_root; then
-	root_dir="$(mktemp -d)"
 	mkdir -p "$root_dir/sites"
 	printf '{"frappe_user": "root"}\n' >"$root_dir/sites/common_site_config.json"
-	trap 'rm -rf "$root_dir"' EXIT
-else
-	root_dir="$(mktemp -d)"
-	trap 'rm -rf "$root_dir"' EXIT
 fi
 
 # ---------------------------------------------------------------- bench with frappe

@@ -20,7 +20,7 @@ import functools
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, cstr, flt, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import cint, cstr, flt, get_datetime, getdate
 
 from genset_service.access import rules as R
 
@@ -139,19 +139,19 @@ def _rules_of(doctype: str) -> dict[str, R.FieldRule]:
 
 
 # ------------------------------------------------------------------ values, compared as stored
-def normal(rule: R.FieldRule, value):
+def normal(fieldtype: str, value):
 	"""A value as the database holds it, so that the form's strings equal the stored datetimes."""
-	if rule.fieldtype in R.TABLES:
+	if fieldtype in R.TABLES:
 		return tuple(_row(row) for row in value or ())
 	if value in (None, ""):
-		return 0 if rule.fieldtype in INTEGERS | NUMBERS else None
-	if rule.fieldtype in DATETIMES:
+		return 0 if fieldtype in INTEGERS | NUMBERS else None
+	if fieldtype in DATETIMES:
 		return get_datetime(value).replace(microsecond=0)
-	if rule.fieldtype in DATES:
+	if fieldtype in DATES:
 		return getdate(value)
-	if rule.fieldtype in INTEGERS:
+	if fieldtype in INTEGERS:
 		return cint(value)
-	if rule.fieldtype in NUMBERS:
+	if fieldtype in NUMBERS:
 		return round(flt(value), 6)
 	return cstr(value)
 
@@ -161,28 +161,6 @@ def _row(row) -> tuple:
 	return tuple(
 		sorted((k, cstr(v)) for k, v in values.items() if k not in SYSTEM_COLUMNS and not k.startswith("_"))
 	)
-
-
-def default_of(doc, rule: R.FieldRule):
-	"""The value a new record's field has when nobody gives one (the server's now for "Now")."""
-	if rule.fieldtype in R.TABLES:
-		return []
-	default = doc.meta.get_field(rule.fieldname).default
-	if not default:
-		return 0 if rule.fieldtype in INTEGERS | NUMBERS else None
-	if default == "Now":
-		return now_datetime()
-	if default == "Today":
-		return nowdate()
-	if default == "__user":
-		return frappe.session.user
-	if default.startswith((":", "__")):
-		return None  # a session default: the app fills it
-	if rule.fieldtype in INTEGERS:
-		return cint(default)
-	if rule.fieldtype in NUMBERS:
-		return flt(default)
-	return default
 
 
 # ------------------------------------------------------------------ the check
@@ -203,7 +181,8 @@ def check(doc, method=None) -> None:
 	changed = [
 		rule
 		for rule in rules.values()
-		if normal(rule, before.get(rule.fieldname)) != normal(rule, doc.get(rule.fieldname))
+		if normal(rule.fieldtype, before.get(rule.fieldname))
+		!= normal(rule.fieldtype, doc.get(rule.fieldname))
 	]
 	changed_names = {rule.fieldname for rule in changed}
 	for rule in changed:
@@ -231,14 +210,17 @@ def check(doc, method=None) -> None:
 
 
 def _reset_what_the_app_fills(doc, rules: dict, roles: set) -> None:
+	"""A value given where the role may give none goes back to what Frappe gives a new record of the
+	DocType when nobody gives one (its defaults, the server's now for "Now", the user for "__user")."""
+	fresh = frappe.new_doc(doc.doctype, as_dict=True)
 	for rule in rules.values():
-		value = doc.get(rule.fieldname)
-		default = default_of(doc, rule)
-		if rule.fieldtype not in R.TABLES and normal(rule, value) in (normal(rule, default), None):
-			continue
-		if rule.fieldtype in R.TABLES and not value:
-			continue
-		if R.decide(rule, roles, True) == R.RESET:
+		value, default = doc.get(rule.fieldname), fresh.get(rule.fieldname)
+		if rule.fieldtype in R.TABLES:
+			given = bool(value)
+			default = []
+		else:
+			given = normal(rule.fieldtype, value) not in (normal(rule.fieldtype, default), None)
+		if given and R.decide(rule, roles, True) == R.RESET:
 			doc.set(rule.fieldname, default)
 
 

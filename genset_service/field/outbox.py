@@ -47,7 +47,7 @@ class Action:
 	at: datetime.datetime  # the time of the act, corrected for the phone's clock, time-zone aware
 	payload: dict
 	digest: str
-	phone_at: datetime.datetime | None = None  # the time of the act as the phone's clock read it
+	phone_at: datetime.datetime  # the time of the act as the phone's clock read it
 	sent_at: datetime.datetime | None = None  # the phone's clock when it sent the action
 	correction: datetime.timedelta = datetime.timedelta(0)  # added to the phone's times
 

@@ -82,8 +82,8 @@ def receive(raw: dict, user: str | None = None) -> dict:
 			"user": user,
 			"kind": action.kind,
 			"status": "Done",
-			"phone_time": site_time(action.phone_at or action.at),
-			"phone_offset": (action.phone_at or action.at).strftime("%z"),
+			"phone_time": site_time(action.phone_at),
+			"phone_offset": action.phone_at.strftime("%z"),
 			"phone_sent_at": site_time(action.sent_at) if action.sent_at else None,
 			"clock_correction": action.correction.total_seconds(),
 			"act_time": at,
@@ -100,11 +100,7 @@ def receive(raw: dict, user: str | None = None) -> dict:
 		frappe.db.rollback()
 		return _recorded(action, user) or frappe.throw(_("Send the action again."))
 	try:
-		frappe.local.genset_phone_act = action  # the phone's own times, for the records that keep them
-		try:
-			status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer)
-		finally:
-			frappe.local.genset_phone_act = None
+		status, doctype, name, message = HANDLERS[action.kind](action.payload, at, user, engineer, action)
 		log.db_set({"status": status, "result_doctype": doctype, "result_name": name, "message": message})
 	except Exception:
 		undo_to(SAVEPOINT)  # refused: nothing of it is kept, its id included
@@ -172,7 +168,7 @@ def _my_task(task: str | None, user: str) -> tuple[frappe._dict | None, str | No
 	return row, None
 
 
-def _check_in(payload: dict, at, user: str, engineer) -> tuple:
+def _check_in(payload: dict, at, user: str, engineer, action) -> tuple:
 	from genset_service.scheduling.clocks import check_in
 
 	request = payload["request"]
@@ -186,19 +182,18 @@ def _check_in(payload: dict, at, user: str, engineer) -> tuple:
 			request,
 			_("Request {0} is {1}: the arrival was not recorded.").format(request, _(state)),
 		)
-	act = frappe.local.genset_phone_act
 	check_in(
 		request,
 		user,
 		at,
 		source="Phone",
-		phone_time=site_time(act.phone_at) if act and act.phone_at else None,
-		correction=act.correction.total_seconds() if act else 0,
+		phone_time=site_time(action.phone_at),
+		correction=action.correction.total_seconds(),
 	)
 	return "Done", REQUEST, request, None
 
 
-def _running_hours(payload: dict, at, user: str, engineer) -> tuple:
+def _running_hours(payload: dict, at, user: str, engineer, action) -> tuple:
 	from genset_service.scheduling.readings import record_reading
 
 	hours = _number(payload["hours"], _("running hours"))
@@ -206,7 +201,7 @@ def _running_hours(payload: dict, at, user: str, engineer) -> tuple:
 	return "Done", reading.doctype, reading.name, None
 
 
-def _inspection(payload: dict, at, user: str, engineer) -> tuple:
+def _inspection(payload: dict, at, user: str, engineer, action) -> tuple:
 	task, why = _visit_task(payload, user)
 	template = frappe.get_doc("Genset Inspection Template", payload["template"])
 	given = {str(row.get("checkpoint")): row for row in payload["readings"] if isinstance(row, dict)}
@@ -246,7 +241,7 @@ def _inspection(payload: dict, at, user: str, engineer) -> tuple:
 	return _save_visit(doc, why, photos, payload)
 
 
-def _service_report(payload: dict, at, user: str, engineer) -> tuple:
+def _service_report(payload: dict, at, user: str, engineer, action) -> tuple:
 	task, why = _visit_task(payload, user)
 	warehouse = engineer.van_warehouse or settings().parts_warehouse
 	parts = []
@@ -280,7 +275,7 @@ def _service_report(payload: dict, at, user: str, engineer) -> tuple:
 	return _save_visit(doc, why, {}, payload)
 
 
-def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
+def _return_visit(payload: dict, at, user: str, engineer, action) -> tuple:
 	task, why = _visit_task(payload, user)
 	doc = frappe.get_doc(
 		{
@@ -297,7 +292,7 @@ def _return_visit(payload: dict, at, user: str, engineer) -> tuple:
 	return _save_visit(doc, why, {}, payload)
 
 
-def _training(payload: dict, at, user: str, engineer) -> tuple:
+def _training(payload: dict, at, user: str, engineer, action) -> tuple:
 	task, why = _visit_task(payload, user)
 	attendees = payload["attendees"]
 	if (

@@ -11,6 +11,7 @@ from frappe.utils import get_datetime, get_time, getdate, now_datetime
 
 from erpnext.support.doctype.issue.issue import get_holidays
 
+from genset_service.access.rules import MANAGERS
 from genset_service.permissions import is_portal_user
 from genset_service.planning.clocks import (
 	Agreement,
@@ -22,6 +23,7 @@ from genset_service.planning.clocks import (
 	choose_agreement,
 	read_clock,
 )
+from genset_service.scheduling.common import TASK, settings
 
 AGREEMENT = "Genset Service Agreement"
 ENGINEER = "Genset Engineer"
@@ -221,9 +223,6 @@ def _priority(doc, before, default: str | None) -> None:
 		doc.priority_confirmed = 1  # staff opened it at another priority
 
 
-DISPATCHERS = frozenset({"Service Manager", "System Manager"})
-
-
 def check_in(
 	request: str,
 	user: str | None = None,
@@ -253,13 +252,13 @@ def check_in(
 			).format(engineer),
 			frappe.PermissionError,
 		)
-	if engineer != user and not DISPATCHERS & set(frappe.get_roles(user)):
+	if engineer != user and not MANAGERS & set(frappe.get_roles(user)):
 		frappe.throw(
 			_("Only a dispatcher checks in for another engineer."),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	assignee = frappe.db.get_value("Genset Service Task", doc.task, "assigned_to") if doc.task else None
+	assignee = frappe.db.get_value(TASK, doc.task, "assigned_to") if doc.task else None
 	if assignee != engineer:
 		frappe.throw(
 			_("Request {0} is assigned to {1}, not to {2}: only its engineer checks in.").format(
@@ -269,9 +268,7 @@ def check_in(
 			title=_("Not Your Request"),
 		)
 	arrived = get_datetime(at or now_datetime())
-	allowance = datetime.timedelta(
-		minutes=frappe.db.get_single_value("Genset Service Settings", "clock_skew_allowance_minutes") or 0
-	)
+	allowance = datetime.timedelta(minutes=settings().clock_skew_allowance_minutes or 0)
 	opened, now = get_datetime(doc.opening_date), now_datetime()
 	if arrived < opened - allowance or arrived > now + allowance:
 		frappe.throw(

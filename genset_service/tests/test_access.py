@@ -264,8 +264,7 @@ def stored(doctype, name, field):
 
 
 def same(df, a, b) -> bool:
-	rule = R.FieldRule("", df.fieldname, "", df.fieldtype, "", R.APP, R.APP, {}, None)
-	return guard.normal(rule, a) == guard.normal(rule, b)
+	return guard.normal(df.fieldtype, a) == guard.normal(df.fieldtype, b)
 
 
 class TestWriteRuleOverHttp(FrappeTestCase):
