@@ -211,17 +211,22 @@ def check(doc, method=None) -> None:
 
 def _reset_what_the_app_fills(doc, rules: dict, roles: set) -> None:
 	"""A value given where the role may give none goes back to what Frappe gives a new record of the
-	DocType when nobody gives one (its defaults, the server's now for "Now", the user for "__user")."""
-	fresh = frappe.new_doc(doc.doctype, as_dict=True)
+	DocType when nobody gives one (its defaults, the server's now for "Now", the user for "__user").
+	Frappe's new record is made only when some such value was given: most inserts give none."""
+	fresh = None
 	for rule in rules.values():
-		value, default = doc.get(rule.fieldname), fresh.get(rule.fieldname)
+		value = doc.get(rule.fieldname)
+		given = normal(rule.fieldtype, value)
+		# nothing given: empty, or a number's 0 where the field has no default of its own
+		if given in ((), None) or (not given and not doc.meta.get_field(rule.fieldname).default):
+			continue
+		if R.decide(rule, roles, True) != R.RESET:
+			continue
+		fresh = fresh or frappe.new_doc(doc.doctype, as_dict=True)
 		if rule.fieldtype in R.TABLES:
-			given = bool(value)
-			default = []
-		else:
-			given = normal(rule.fieldtype, value) not in (normal(rule.fieldtype, default), None)
-		if given and R.decide(rule, roles, True) == R.RESET:
-			doc.set(rule.fieldname, default)
+			doc.set(rule.fieldname, [])
+		elif normal(rule.fieldtype, value) != normal(rule.fieldtype, fresh.get(rule.fieldname)):
+			doc.set(rule.fieldname, fresh.get(rule.fieldname))
 
 
 def why(rule: R.FieldRule) -> str:
