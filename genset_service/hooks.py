@@ -1,3 +1,5 @@
+from genset_service.access.rules import OWN_WORK as _OWN_WORK
+
 app_name = "genset_service"
 app_title = "Genset Service"
 app_publisher = "genset_service developers"
@@ -110,7 +112,10 @@ _PORTAL_DOCTYPES = [
 permission_query_conditions = {
 	doctype: "genset_service.permissions.query_conditions" for doctype in _PORTAL_DOCTYPES
 }
-has_permission = {doctype: "genset_service.permissions.has_permission" for doctype in _PORTAL_DOCTYPES}
+has_permission = {doctype: ["genset_service.permissions.has_permission"] for doctype in _PORTAL_DOCTYPES}
+# an engineer records only his own work (access/rules.py OWN_WORK); asked first
+for _doctype in _OWN_WORK:
+	has_permission[_doctype].append("genset_service.access.guard.own_work")
 
 # the engineer's phone app at /field, with its service worker at /field/sw.js
 page_renderer = ["genset_service.field.render.FieldApp"]

@@ -133,3 +133,34 @@ def test_docs_permissions_md_is_the_rule_as_it_is():
 	text = docs.DOC.read_text()
 	assert docs.with_table(text) == text, "run: python3 -m genset_service.access.docs"
 	assert "| Genset Service Request | clock times |" in text
+
+
+def test_every_work_record_names_its_person_in_a_user_link():
+	for doctype, field in R.OWN_WORK.items():
+		df = next(f for f in R.data_fields(METAS[doctype]) if f["fieldname"] == field)
+		assert (df["fieldtype"], df["options"], df.get("default")) == ("Link", "User", "__user"), doctype
+		assert any(f["fieldname"] == "task" for f in R.data_fields(METAS[doctype])), doctype
+
+
+@pytest.mark.parametrize(
+	"roles, people, holder, allowed",
+	[
+		({"After-sales Engineer"}, ["me@x", "me@x"], None, True),  # his own, no task
+		({"After-sales Engineer"}, ["me@x", "me@x"], "me@x", True),  # his own task
+		({"After-sales Engineer"}, ["me@x", None], None, True),  # a new record naming him
+		({"After-sales Engineer"}, ["you@x", "you@x"], None, False),  # a colleague's
+		({"After-sales Engineer"}, ["me@x", "you@x"], None, False),  # taking a colleague's record over
+		({"After-sales Engineer"}, ["me@x", "me@x"], "you@x", False),  # a colleague's task
+		({"Technical Engineer", "Customer Service Specialist"}, ["you@x"], None, False),
+		({"Service Manager"}, ["you@x", "you@x"], "you@x", True),  # a manager, for anyone
+		({"System Manager", "After-sales Engineer"}, ["you@x"], "you@x", True),
+	],
+)
+def test_an_engineer_records_only_his_own_work(roles, people, holder, allowed):
+	assert R.records_own_work(roles, "me@x", people, holder) is allowed
+
+
+def test_the_docs_name_whose_work_each_record_is():
+	text = docs.table()
+	for doctype, field in R.OWN_WORK.items():
+		assert f"| {doctype} | `{field}` |" in text

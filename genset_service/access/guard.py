@@ -16,10 +16,12 @@ cannot be sent (Frappe drops the key), and nothing from a request is read from `
 
 import contextlib
 import functools
+import os
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.modules.utils import get_doc_path
 from frappe.utils import cint, cstr, flt, get_datetime, getdate
 
 from genset_service.access import rules as R
@@ -128,7 +130,7 @@ def _rules_of(doctype: str) -> dict[str, R.FieldRule]:
 	if meta.module == MODULE:
 		as_json = {
 			"name": doctype,
-			"fields": [df.as_dict() for df in meta.fields],
+			"fields": ruled_fields(doctype, meta),
 			"permissions": [perm.as_dict() for perm in meta.permissions],
 		}
 		return R.rules_for(as_json)
@@ -136,6 +138,42 @@ def _rules_of(doctype: str) -> dict[str, R.FieldRule]:
 
 	fields = get_custom_fields().get(doctype)
 	return R.custom_field_rules(doctype, fields) if fields else {}
+
+
+def ruled_fields(doctype: str, meta) -> list[dict]:
+	"""The fields as the app ships them, made stricter (never looser) by the site's customisation: a
+	Property Setter that makes a field editable in Customize Form leaves it the app's own on the server;
+	one that makes it Read Only makes it the app's own here too. Custom fields the site adds follow their
+	own definition."""
+	shipped = frappe.get_file_json(
+		os.path.join(get_doc_path(MODULE, "DocType", doctype), frappe.scrub(doctype) + ".json")
+	)
+	live = {df.fieldname: df for df in meta.fields}
+	fields = []
+	for df in shipped.get("fields", []):
+		df = dict(df)
+		if live.get(df.get("fieldname")) is not None and live[df["fieldname"]].read_only:
+			df["read_only"] = 1
+		fields.append(df)
+	return fields + [df.as_dict() for df in meta.fields if df.get("is_custom_field")]
+
+
+# ------------------------------------------------------------------ whose work a record is
+def own_work(doc, ptype: str | None = None, user: str | None = None, debug=False) -> bool | None:
+	"""A ``has_permission`` hook on the work records (rules.OWN_WORK): a user who is not a manager
+	creates, changes, submits, cancels or deletes only a record that names him and whose task, when given
+	to someone, is his. Reading is not restricted here; the app's own actions are not ruled."""
+	field = R.OWN_WORK.get(doc.doctype)
+	user = user or frappe.session.user
+	if not field or (ptype or "read") not in R.WORK_ACTIONS or user == "Administrator" or acting_as_app():
+		return None
+	people = [doc.get(field)]
+	if not doc.is_new():
+		people.append(frappe.db.get_value(doc.doctype, doc.name, field))
+	holder = frappe.db.get_value("Genset Service Task", doc.task, "assigned_to") if doc.get("task") else None
+	if R.records_own_work(frappe.get_roles(user), user, people, holder):
+		return None
+	return False
 
 
 # ------------------------------------------------------------------ values, compared as stored

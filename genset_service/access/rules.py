@@ -125,6 +125,30 @@ GROUPS: dict[str, tuple[Group, ...]] = {
 	"Genset Service Contract": (Group("whose", ("customer", "company"), CREATORS, APP),),
 	"Genset Warranty Extension": (Group("whose", ("customer", "company"), CREATORS, APP),),
 }
+# whose work a record is: the field naming the person who did it. A role outside ``WRITES_ANY_WORK``
+# records only its own work: the record names the user (as stored and as sent), and its task, when
+# given to someone, is the user's. A manager records for anyone; the phone records as its engineer.
+OWN_WORK: dict[str, str] = {
+	"Genset Inspection": "inspector",
+	"Genset Service Report": "engineer",
+	"Genset Operation Training": "trainer",
+	"Genset Return Visit": "visited_by",
+}
+WRITES_ANY_WORK = MANAGERS
+# what a user does to a work record that is bound to its being the user's own (reading is not)
+WORK_ACTIONS = frozenset({"create", "write", "submit", "cancel", "amend", "delete"})
+
+
+def records_own_work(roles: Iterable[str], user: str, people: Iterable, task_holder: str | None) -> bool:
+	"""May ``user`` write a work record that names ``people`` (its person as stored and as sent) for a
+	task held by ``task_holder`` (None when it has no task or the task is given to nobody)?"""
+	if frozenset(roles) & WRITES_ANY_WORK:
+		return True
+	if any(person and person != user for person in people):
+		return False
+	return not task_holder or task_holder == user
+
+
 # framework fields Read Only in the form that Frappe itself sets on a new record from the user's side
 SET_BY_FRAMEWORK_ON_NEW = frozenset({"amended_from"})
 
@@ -270,4 +294,15 @@ def markdown(metas: Iterable[Mapping], custom: Mapping[str, Iterable[Mapping]]) 
 				f"| {doctype} (the app's custom fields) | set by the app | {', '.join(f'`{n}`' for n in names)} "
 				"| app only | app only |"
 			)
+	lines += [
+		"",
+		"Whose work a record is: a role that is not "
+		+ " or ".join(sorted(WRITES_ANY_WORK))
+		+ " creates, changes, submits, cancels and deletes only the records that name it and whose task"
+		" (when given to someone) is its own:",
+		"",
+		"| DocType | the person it names |",
+		"|---|---|",
+	]
+	lines += [f"| {doctype} | `{field}` |" for doctype, field in sorted(OWN_WORK.items())]
 	return "\n".join(lines) + "\n"

@@ -37,8 +37,10 @@ from genset_service.tests.utils import (
 	make_customer,
 	make_delivery_note,
 	make_genset_item,
+	make_inspection,
 	make_portal_user,
 	make_sales_order,
+	make_service_item,
 	make_service_team,
 	make_user,
 	set_gate,
@@ -48,6 +50,9 @@ test_ignore = TEST_IGNORE
 REQUEST, TASK, UNIT = "Genset Service Request", "Genset Service Task", "Genset Unit"
 READING, CONTRACT, ENGINEER = "Genset Running Hours Reading", "Genset Service Contract", "Genset Engineer"
 SURVEY = "Genset Satisfaction Survey"
+INSPECTION, REPORT, VISIT = "Genset Inspection", "Genset Service Report", "Genset Return Visit"
+TRAINING, EXTENSION = "Genset Operation Training", "Genset Warranty Extension"
+PROPOSAL, SETTINGS = "Genset Dispatch Proposal", "Genset Service Settings"
 CUSTOMER = "_Test Genset Access Customer"
 MARK = "access matrix request"
 SKIP = object()
@@ -139,10 +144,13 @@ def fixture() -> frappe._dict:
 		with guard.as_app():  # a survey as the app sends one
 			survey = doc.insert(ignore_permissions=True).name
 	frappe.db.commit()
+	drafts = make_drafts(users, unit)
+	frappe.db.commit()
 	return frappe._dict(
 		users=users,
 		tokens=keys,
 		records={
+			**drafts,
 			REQUEST: request,
 			TASK: task,
 			UNIT: unit,
@@ -159,6 +167,71 @@ def fixture() -> frappe._dict:
 			],
 		},
 	)
+
+
+def make_drafts(users: dict, unit: str) -> dict:
+	"""A draft of each record people fill in before submitting it (an inspection, a service report, a
+	return visit, a training, a warranty extension), a dispatch proposal and the settings: each made
+	once, marked, and kept for the HTTP threads."""
+	drafts = {"Genset Service Settings": "Genset Service Settings"}
+	engineer, trainer = users["After-sales Engineer"], users["Technical Engineer"]
+	start = add_to_date(now_datetime(), hours=-3).replace(microsecond=0)
+	company = frappe.db.get_value(UNIT, unit, "company")
+	made = {
+		INSPECTION: lambda: make_inspection(
+			"Regular", unit=unit, inspector=engineer, submit=False, remarks=MARK
+		).name,
+		REPORT: lambda: insert(
+			REPORT,
+			unit=unit,
+			service_type="Field Maintenance",
+			engineer=engineer,
+			start_time=start,
+			end_time=add_to_date(start, hours=2),
+			work_done=f"<p>{MARK}</p>",
+		),
+		VISIT: lambda: insert(
+			VISIT,
+			unit=unit,
+			visited_by=users["Customer Service Specialist"],
+			usage=MARK,
+			feedback="Happy with the set",
+		),
+		TRAINING: lambda: insert(
+			TRAINING,
+			unit=unit,
+			trainer=trainer,
+			topics=MARK,
+			attendees=[{"attendee_name": "R. Kumar", "designation": "Shift electrician"}],
+		),
+		EXTENSION: lambda: insert(
+			EXTENSION,
+			customer=CUSTOMER,
+			company=company,
+			extra_months=12,
+			service_item=make_service_item("_Test Genset Access Extension", 500),
+			units=[{"unit": unit}],
+		),
+		PROPOSAL: lambda: insert(
+			PROPOSAL, from_date=add_days(getdate(), 30), to_date=add_days(getdate(), 31)
+		),
+	}
+	marks = {
+		INSPECTION: {"remarks": MARK},
+		REPORT: {"work_done": ("like", f"%{MARK}%")},
+		VISIT: {"usage": MARK},
+		TRAINING: {"topics": MARK},
+		EXTENSION: {"customer": CUSTOMER},
+		PROPOSAL: {"from_date": add_days(getdate(), 30)},
+	}
+	for doctype, make in made.items():
+		drafts[doctype] = frappe.db.get_value(doctype, {**marks[doctype], "docstatus": 0}) or make()
+	return drafts
+
+
+def insert(doctype: str, **fields) -> str:
+	with guard.as_app():
+		return frappe.get_doc({"doctype": doctype, **fields}).insert(ignore_permissions=True).name
 
 
 def set_enabled(users, enabled: bool) -> None:
@@ -258,6 +331,15 @@ def other_value(df, current, users):
 	return SKIP  # tables, attachments, signatures, dynamic links: tried by the dedicated tests
 
 
+def row_of(doctype, name) -> dict:
+	"""A record's stored columns (a single's stored values)."""
+	meta = frappe.get_meta(doctype)
+	if meta.issingle:
+		values = frappe.db.get_singles_dict(doctype, cast=True)
+		return {df.fieldname: values.get(df.fieldname) for df in meta.fields if df.fieldname in values}
+	return frappe.db.get_value(doctype, name, "*", as_dict=True)
+
+
 def stored(doctype, name, field):
 	frappe.db.rollback()  # a fresh snapshot: the HTTP thread committed
 	return frappe.db.get_value(doctype, name, field)
@@ -289,7 +371,7 @@ class TestWriteRuleOverHttp(FrappeTestCase):
 
 	def restore(self, doctype, name, row):
 		frappe.db.rollback()
-		current = frappe.db.get_value(doctype, name, "*", as_dict=True)
+		current = row_of(doctype, name)
 		changed = {k: v for k, v in row.items() if current.get(k) != v}
 		if changed:
 			frappe.db.set_value(doctype, name, changed, update_modified=False)
@@ -320,7 +402,7 @@ class TestWriteRuleOverHttp(FrappeTestCase):
 				for rule in fields:
 					df = meta.get_field(rule.fieldname)
 					for door in doors:
-						row = frappe.db.get_value(doctype, name, "*", as_dict=True)
+						row = row_of(doctype, name)
 						before = row.get(rule.fieldname)
 						value = other_value(df, before, self.f.users)
 						if value is SKIP:
@@ -526,3 +608,210 @@ class TestAppMarker(FrappeTestCase):
 		except RuntimeError:
 			pass
 		self.assertFalse(guard.acting_as_app())
+
+
+class TestOwnWorkAndTheRemainingDoors(FrappeTestCase):
+	"""An engineer records only his own work; submit, run_doc_method's submit, Customize Form and the
+	Data Import form's job are doors like the others."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.f = fixture()
+		cls.http = Http(cls.f.tokens)
+		cls.report = cls.f.records[REPORT]
+		cls.mine, cls.other = cls.f.users["After-sales Engineer"], cls.f.users["Technical Engineer"]
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		set_enabled(cls.f.users.values(), False)
+		super().tearDownClass()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def put(self, role, doctype, name, values):
+		return self.http.send(role, "put", f"/api/resource/{doctype}/{name}", values)
+
+	def report_body(self, engineer, **fields):
+		start = add_to_date(now_datetime(), hours=-3).replace(microsecond=0)
+		return {
+			"doctype": REPORT,
+			"unit": self.f.records[UNIT],
+			"service_type": "Field Maintenance",
+			"engineer": engineer,
+			"start_time": str(start),
+			"end_time": str(add_to_date(start, hours=2)),
+			"work_done": "<p>somebody else's visit</p>",
+			**fields,
+		}
+
+	def test_an_engineer_changes_submits_and_makes_only_his_own_work(self):
+		row = row_of(REPORT, self.report)
+		before = frappe.db.count(REPORT)
+		try:
+			# another engineer: not the report's words, not its engineer, not its submission
+			for values in ({"work_done": "<p>rewritten</p>"}, {"engineer": self.other}):
+				self.assertEqual(self.put("Technical Engineer", REPORT, self.report, values).status_code, 403)
+			self.assertEqual(stored(REPORT, self.report, "engineer"), self.mine)
+			doc = frappe.get_doc(REPORT, self.report).as_dict(convert_dates_to_str=True)
+			response = self.http.send(
+				"Technical Engineer",
+				"post",
+				"/api/method/frappe.client.submit",
+				{"doc": json.dumps(doc, default=str)},
+			)
+			self.assertEqual(response.status_code, 403, response.json)
+			self.assertEqual(stored(REPORT, self.report, "docstatus"), 0)
+			# nor a new report naming a colleague, nor one for a task given to a colleague
+			task = self.f.records[TASK]
+			self.assertEqual(frappe.db.get_value(TASK, task, "assigned_to"), self.mine)
+			for body in (self.report_body(self.mine), self.report_body(self.other, task=task)):
+				response = self.http.send("Technical Engineer", "post", f"/api/resource/{REPORT}", body)
+				self.assertEqual(response.status_code, 403, (body, response.json))
+			frappe.db.rollback()
+			self.assertEqual(frappe.db.count(REPORT), before)
+			# the form shows it read only to him: Frappe's own document check says no
+			self.assertFalse(frappe.has_permission(REPORT, "write", doc=self.report, user=self.other))
+			self.assertTrue(frappe.has_permission(REPORT, "read", doc=self.report, user=self.other))
+			# his own report, by its engineer; any report, by a manager
+			response = self.put("After-sales Engineer", REPORT, self.report, {"work_done": "<p>mine</p>"})
+			self.assertEqual(response.status_code, 200, response.json)
+			self.assertEqual(stored(REPORT, self.report, "work_done"), "<p>mine</p>")
+			response = self.put("Service Manager", REPORT, self.report, {"work_done": "<p>checked</p>"})
+			self.assertEqual(response.status_code, 200, response.json)
+			# and his own new report, for no one's task, is his to make
+			response = self.http.send(
+				"Technical Engineer", "post", f"/api/resource/{REPORT}", self.report_body(self.other)
+			)
+			self.assertEqual(response.status_code, 200, response.json)
+			frappe.db.rollback()
+			self.assertEqual(frappe.db.count(REPORT), before + 1)
+			frappe.db.delete(REPORT, {"name": response.json["data"]["name"]})
+			frappe.db.commit()
+		finally:
+			self.restore(REPORT, self.report, row)
+
+	def test_every_work_record_is_bound_to_the_person_it_names(self):
+		# the other work records, each changed by someone it does not name: refused; by a manager: taken
+		for doctype, field, outsider in (
+			(INSPECTION, "remarks", "Technical Engineer"),
+			(TRAINING, "topics", "Service Manager"),
+			(VISIT, "feedback", "Service Manager"),
+		):
+			name = self.f.records[doctype]
+			row = row_of(doctype, name)
+			try:
+				person = frappe.db.get_value(doctype, name, R.OWN_WORK[doctype])
+				self.assertNotEqual(person, self.f.users[outsider])
+				response = self.put(outsider, doctype, name, {field: "changed by someone else"})
+				if outsider in R.WRITES_ANY_WORK:
+					self.assertEqual(response.status_code, 200, (doctype, response.json))
+				else:
+					self.assertEqual(response.status_code, 403, doctype)
+					self.assertEqual(stored(doctype, name, field), row[field])
+			finally:
+				self.restore(doctype, name, row)
+
+	def test_run_doc_method_submit_of_a_draft_is_ruled(self):
+		doc = frappe.get_doc(REPORT, self.report).as_dict(convert_dates_to_str=True)
+		doc["in_warranty"] = 0 if doc.in_warranty else 1  # the app's own, from the unit's warranty
+		for role in ("After-sales Engineer", "Service Manager"):
+			body = {"docs": json.dumps(doc, default=str), "method": "submit"}
+			response = self.http.send(role, "post", "/api/method/run_doc_method", body)
+			self.assertEqual(response.status_code, 403, (role, response.json))
+			self.assertEqual(stored(REPORT, self.report, "docstatus"), 0)
+			response = self.http.send(
+				role, "post", "/api/method/frappe.client.submit", {"doc": json.dumps(doc, default=str)}
+			)
+			self.assertEqual(response.status_code, 403, (role, response.json))
+			self.assertEqual(stored(REPORT, self.report, "docstatus"), 0)
+
+	def test_customize_form_can_tighten_the_rule_never_loosen_it(self):
+		row = row_of(REPORT, self.report)
+		setters = []
+		for field, value in (("in_warranty", "0"), ("work_done", "1")):
+			frappe.make_property_setter(
+				{
+					"doctype": REPORT,
+					"fieldname": field,
+					"property": "read_only",
+					"value": value,
+					"property_type": "Check",
+				},
+				validate_fields_for_doctype=False,
+			)
+			setters.append(
+				frappe.db.get_value(
+					"Property Setter", {"doc_type": REPORT, "field_name": field, "property": "read_only"}
+				)
+			)
+		frappe.db.commit()
+		frappe.clear_cache(doctype=REPORT)
+		try:
+			self.assertFalse(frappe.get_meta(REPORT).get_field("in_warranty").read_only)
+			flipped = 0 if row.in_warranty else 1
+			response = self.put("Service Manager", REPORT, self.report, {"in_warranty": flipped})
+			self.assertEqual(response.status_code, 403, response.json)
+			self.assertEqual(stored(REPORT, self.report, "in_warranty"), row.in_warranty)
+			response = self.put("After-sales Engineer", REPORT, self.report, {"work_done": "<p>x</p>"})
+			self.assertEqual(response.status_code, 403, response.json)
+			self.assertEqual(stored(REPORT, self.report, "work_done"), row.work_done)
+		finally:
+			frappe.db.delete("Property Setter", {"name": ("in", setters)})
+			frappe.db.commit()
+			frappe.clear_cache(doctype=REPORT)
+			self.restore(REPORT, self.report, row)
+
+	def test_the_data_import_forms_background_job_is_a_door_too(self):
+		request = self.f.records[REQUEST]
+		row = row_of(REQUEST, request)
+		meta = frappe.get_meta(REQUEST)
+		forged = str(add_to_date(now_datetime(), hours=-30).replace(microsecond=0))
+		content = (
+			f'"ID","{meta.get_label("on_site_on")}","{meta.get_label("description")}"\n'
+			f'"{request}","{forged}","<p>imported</p>"\n'
+		)
+		frappe.set_user(self.f.users["System Manager"])
+		names = {}
+		try:
+			names["File"] = (
+				frappe.get_doc(
+					{"doctype": "File", "file_name": "requests.csv", "content": content, "is_private": 1}
+				)
+				.insert()
+				.name
+			)
+			job = frappe.get_doc(
+				{
+					"doctype": "Data Import",
+					"reference_doctype": REQUEST,
+					"import_type": "Update Existing Records",
+					"import_file": frappe.db.get_value("File", names["File"], "file_url"),
+				}
+			).insert()
+			names["Data Import"] = job.name
+			frappe.db.commit()
+			self.assertTrue(job.start_import())  # the form's Start Import: the job, run as in the worker
+		finally:
+			frappe.set_user("Administrator")
+		try:
+			frappe.db.rollback()
+			self.assertIsNone(stored(REQUEST, request, "on_site_on"))  # a correction with no reason
+			self.assertEqual(stored(REQUEST, request, "description"), row.description)  # the row failed
+			logs = frappe.get_all(
+				"Data Import Log", {"data_import": names["Data Import"]}, ["success", "messages"]
+			)
+			self.assertEqual([log.success for log in logs], [0])
+			self.assertIn("reason", logs[0].messages)
+			self.assertNotEqual(frappe.db.get_value("Data Import", names["Data Import"], "status"), "Success")
+		finally:
+			frappe.db.delete("Data Import Log", {"data_import": names.get("Data Import")})
+			for doctype, name in names.items():
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+			self.restore(REQUEST, request, row)
+
+	restore = TestWriteRuleOverHttp.restore
