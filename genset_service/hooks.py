@@ -159,6 +159,8 @@ scheduler_events = {
 		"genset_service.scheduling.status.refresh_statuses",
 		"genset_service.scheduling.voice.send_due_surveys",
 		"genset_service.scheduling.reminders.send_reminders",
+		# photos a phone uploaded for a visit it then discarded
+		"genset_service.field.photos.delete_orphans",
 	],
 	"cron": {
 		"*/10 * * * *": [

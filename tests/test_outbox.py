@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from genset_service.field.outbox import REQUIRED, ActionError, digest, local, parse_time, read
+from genset_service.field.outbox import REQUIRED, ActionError, digest, local, parse_time, photo_ref, read
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
 
@@ -128,3 +128,24 @@ def test_the_action_log_knows_every_kind():
 	)
 	kinds = next(f["options"] for f in meta["fields"] if f["fieldname"] == "kind").split("\n")
 	assert set(kinds) == set(REQUIRED)
+
+
+def test_a_photo_sent_on_its_own_is_referred_to_by_upload_id_and_place():
+	assert photo_ref({"upload": "phone-0001-abcd", "slot": "3"}) == ("phone-0001-abcd", "3")
+	assert photo_ref({"upload": "phone-0001-abcd", "slot": 0}) == ("phone-0001-abcd", "0")
+	# a photo in the visit itself (older phones) or none: not a reference
+	assert photo_ref("data:image/jpeg;base64,/9j/") is None
+	assert photo_ref(None) is None
+	for bad in ({"upload": "short", "slot": "1"}, {"upload": "phone-0001-abcd", "slot": "x"}, {"slot": "1"}):
+		with pytest.raises(ActionError) as error:
+			photo_ref(bad)
+		assert error.value.reason == "bad_photo_ref"
+
+
+def test_the_field_app_keeps_no_background_sync_that_sends_nothing():
+	"""The service worker no longer pretends to send with the app closed (README: the open app sends)."""
+	import pathlib
+
+	app = pathlib.Path(__file__).resolve().parents[1] / "genset_service" / "field" / "app"
+	assert "sync" not in (app / "sw.js").read_text().replace("async", "")
+	assert "SyncManager" not in (app / "app.js").read_text()

@@ -579,6 +579,44 @@ def field_session() -> dict:
 
 @frappe.whitelist(methods=["POST"])
 @checked
+def field_photo(
+	upload: Annotated[str, Length(64)],
+	slot: Annotated[str, Length(4)],
+	sha256: Annotated[str, Length(64)] | None = None,
+) -> dict:
+	"""One photo of a visit, before the visit itself (multipart: the image as the ``photo`` part, the
+	upload id the visit will refer to, its place, and its SHA-256 as the phone computed it). Kept once:
+	the same photo again answers that it was received; another photo under the same id and place is a
+	417."""
+	from genset_service.field.photos import PHOTO_BYTES, receive_photo
+
+	if is_portal_user():
+		raise frappe.PermissionError
+	files = getattr(getattr(frappe.local, "request", None), "files", None)
+	part = files.get("photo") if files else None
+	if not part:
+		frappe.throw(
+			_("No photo was sent: send the image as the form's photo part."), title=_("Invalid Photo")
+		)
+	return receive_photo(upload, slot, part.stream.read(PHOTO_BYTES + 1), sha256, frappe.session.user)
+
+
+@frappe.whitelist(methods=["GET"])
+@checked
+def field_photos(upload: Annotated[str, Length(64)]) -> list[dict]:
+	"""The photos of an upload id the server holds for the signed-in engineer (place, size, SHA-256):
+	after a break, the phone uploads only the others."""
+	from genset_service.field.photos import received
+	from genset_service.field.sync import engineer_of
+
+	if is_portal_user():
+		raise frappe.PermissionError
+	engineer_of(frappe.session.user)
+	return received(upload, frappe.session.user)
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
 def field_send(action: Annotated[str, Length(12_000_000)]) -> dict:
 	"""One action of the phone's outbox (JSON: id made on the phone, kind, the phone's time of the act
 	with its offset, payload). Done once: the same id again answers what was done; the same id with

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 ACTION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# a photo's place in a visit (the checkpoint's number)
+SLOT = re.compile(r"^[0-9]{1,4}$")
 # what each kind of action must carry (rules as data)
 REQUIRED = {
 	"check_in": ("request",),
@@ -125,6 +127,20 @@ def read(
 		sent_at=sent_at,
 		correction=correction,
 	)
+
+
+def photo_ref(value) -> tuple[str, str] | None:
+	"""A photo a visit refers to, uploaded on its own (``{"upload": <id>, "slot": <n>}``), or None for
+	a photo carried in the visit itself (a data URI, as older phones send) or none."""
+	if not isinstance(value, dict):
+		return None
+	upload, slot = (
+		str(value.get("upload") or ""),
+		str(value.get("slot") if value.get("slot") is not None else ""),
+	)
+	if not ACTION_ID.match(upload) or not SLOT.match(slot):
+		raise ActionError("bad_photo_ref", f"{upload[:70]}:{slot[:10]}")
+	return upload, slot
 
 
 def local(at: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:

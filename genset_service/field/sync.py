@@ -12,8 +12,9 @@ from frappe import _
 from frappe.utils import flt, get_system_timezone, now_datetime
 
 from genset_service.access.guard import app_action
-from genset_service.field.outbox import ActionError, parse_time, read
+from genset_service.field.outbox import ActionError, parse_time, photo_ref, read
 from genset_service.field.outbox import local as local_time
+from genset_service.field.photos import attach, resolve
 from genset_service.genset_service.doctype.genset_operation_training.genset_operation_training import (
 	SERVICE as TRAINING,
 )
@@ -46,7 +47,15 @@ MESSAGES = {
 	"too_old": "The time of the act {0} is more than 30 days ago.",
 	"skewed": "The phone's clock is too far off the server's ({0}): set the phone's date and time, then send again.",
 	"after_sending": "The time of the act {0} is after the phone sent it: check the phone's clock.",
+	"bad_photo_ref": "{0} is not a photo of this visit (an upload id and a place).",
 }
+
+
+class NotYourWork(frappe.ValidationError):
+	"""An action queued on the phone by another user than the one signed in: answered 409 and not
+	recorded; the phone keeps it for the user who queued it."""
+
+	http_status_code = 409
 
 
 def engineer_of(user: str) -> frappe._dict:
@@ -60,6 +69,13 @@ def engineer_of(user: str) -> frappe._dict:
 def receive(raw: dict, user: str | None = None) -> dict:
 	"""Take one action from the phone's outbox: do it once; a replay answers what the first did."""
 	user = user or frappe.session.user
+	queued_by = raw.get("user") if isinstance(raw, dict) else None
+	if queued_by and queued_by != user:
+		raise NotYourWork(
+			_("This was queued on the phone by {0}, not by {1}: it is sent when {0} signs in again.").format(
+				str(queued_by)[:140], user
+			)
+		)
 	engineer = engineer_of(user)
 	rules = settings()
 	try:
@@ -235,10 +251,18 @@ def _inspection(payload: dict, at, user: str, engineer, action) -> tuple:
 			],
 		}
 	)
-	photos = {
-		item.checkpoint: _photo((given.get(item.checkpoint) or {}).get("photo")) for item in template.items
-	}
-	return _save_visit(doc, why, photos, payload)
+	sent = {item.checkpoint: (given.get(item.checkpoint) or {}).get("photo") for item in template.items}
+	try:
+		refs = {checkpoint: photo_ref(value) for checkpoint, value in sent.items()}
+	except ActionError as error:
+		frappe.throw(_(MESSAGES[error.reason]).format(error.detail), title=_("Invalid Action"))
+	uploaded = resolve([ref for ref in refs.values() if ref], user)
+	for row in doc.readings:
+		if refs.get(row.checkpoint):
+			row.photo = uploaded[refs[row.checkpoint]].file
+	# a photo carried in the visit itself, as older phones send it
+	photos = {checkpoint: _photo(value) for checkpoint, value in sent.items() if isinstance(value, str)}
+	return _save_visit(doc, why, photos, payload, list(uploaded.values()))
 
 
 def _service_report(payload: dict, at, user: str, engineer, action) -> tuple:
@@ -352,7 +376,7 @@ def _signoff(payload: dict) -> dict:
 	}
 
 
-def _save_visit(doc, why: str | None, photos: dict, payload: dict) -> tuple:
+def _save_visit(doc, why: str | None, photos: dict, payload: dict, uploaded: list = ()) -> tuple:
 	"""Insert the visit; submit it, or keep it as a draft in the desk with the reason. A visit the
 	engineer keeps as a draft after a refusal is saved as it came (its checks run when the desk saves
 	it), so that nothing of it is lost."""
@@ -360,6 +384,7 @@ def _save_visit(doc, why: str | None, photos: dict, payload: dict) -> tuple:
 	if payload.get("keep_as_draft"):
 		doc.flags.ignore_validate = doc.flags.ignore_mandatory = doc.flags.ignore_links = True
 	doc.insert()
+	attach(uploaded, doc)
 	for row in doc.get("readings") or []:
 		if photos.get(row.checkpoint):
 			content, extension = photos[row.checkpoint]

@@ -51,6 +51,8 @@ def large_delivery(item: str) -> str:
 def seed() -> None:
 	before_tests()
 	frappe.set_user("Administrator")
+	# the outbox check's engineers (field_outbox) are not the dispatch demo's: off until it runs again
+	frappe.db.set_value("Genset Engineer", {"user": ("like", "gs-outbox-%")}, "enabled", 0)
 	team = make_service_team()
 	set_gate("Off")
 	item = make_genset_item("Portal Check Genset 250 kVA")
@@ -331,7 +333,6 @@ def field_visits(customer: str) -> dict:
 	cancels meanwhile, and a breakdown's visit to check in to.
 	Made by the browser check when it comes to the phone (after the dispatch board's optimisation, which
 	would otherwise move these tasks to other engineers); commits and prints JSON."""
-	from frappe.utils import add_days, nowdate
 
 	from genset_service.tests.utils import company, make_genset_item
 
@@ -388,30 +389,16 @@ def field_visits(customer: str) -> dict:
 		order_by="name",
 		limit=3,
 	)
-	tasks = {}
-	for key, service, unit in (
-		("inspection", "Regular Inspection", units[0]),
-		("report", "Maintenance", units[1 % len(units)]),
-		("conflict", "Regular Inspection", units[2 % len(units)]),
-		("return", "Customer Return Visit", units[1 % len(units)]),
-		("training", "Operation Training", units[2 % len(units)]),
-	):
-		tasks[key] = (
-			frappe.get_doc(
-				{
-					"doctype": "Genset Service Task",
-					"service_type": service,
-					"unit": unit,
-					"due_from": nowdate(),
-					"due_to": add_days(nowdate(), 3),
-					"responsible_role": "After-sales Engineer",
-					"assigned_to": user,
-					"notes": FIELD_NOTE,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
+	tasks = {
+		key: demo_task(user, service, unit, FIELD_NOTE, role="After-sales Engineer")
+		for key, service, unit in (
+			("inspection", "Regular Inspection", units[0]),
+			("report", "Maintenance", units[1 % len(units)]),
+			("conflict", "Regular Inspection", units[2 % len(units)]),
+			("return", "Customer Return Visit", units[1 % len(units)]),
+			("training", "Operation Training", units[2 % len(units)]),
 		)
+	}
 	# a breakdown whose visit is the engineer's: they check in from the phone, which stops its on-site clock
 	request = frappe.get_doc(
 		{
@@ -439,7 +426,106 @@ def field_visits(customer: str) -> dict:
 	return answer
 
 
+def demo_task(user: str, service: str, unit: str, note: str, role: str | None = None) -> str:
+	"""An open task due in the next three days, given to ``user`` and marked with ``note``."""
+	from frappe.utils import add_days, nowdate
+
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Genset Service Task",
+				"service_type": service,
+				"unit": unit,
+				"due_from": nowdate(),
+				"due_to": add_days(nowdate(), 3),
+				"responsible_role": role
+				or frappe.db.get_value("Genset Service Type", service, "responsible_role"),
+				"assigned_to": user,
+				"notes": note,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
 def cancel_task(task: str) -> None:
 	"""The office cancels a task (while the engineer's phone is offline)."""
 	frappe.db.set_value("Genset Service Task", task, "status", "Cancelled")
 	frappe.db.commit()  # nosemgrep: a command run on its own, not a request
+
+
+OUTBOX_NOTE = "Outbox demo"
+# the acts the outbox check queues, one task each: the answers the network gives them (rules as data)
+OUTBOX_VISITS = ("html", "redirect", "error", "busy", "lost", "forbidden", "theirs", "quota")
+
+
+def field_outbox() -> dict:
+	"""Two engineers who share a phone, with fresh tasks on every run: a return visit for each network
+	answer the outbox check tries, a new genset to commission (a 35-point checklist, ten photos), a
+	regular inspection with photos for a reload in the middle of its upload, and a breakdown that is
+	someone else's (its check-in is refused, the rest go on). Commits and prints JSON."""
+	from frappe.utils.password import update_password
+
+	team = make_service_team()
+	task = frappe.qb.DocType("Genset Service Task")
+	frappe.qb.update(task).set(task.status, "Cancelled").where(task.notes == OUTBOX_NOTE).where(
+		task.status.isin(("Planned", "Due", "Overdue"))
+	).run()
+	users = {}
+	for key in ("a", "b"):
+		user = make_user(f"gs-outbox-{key}@example.com", ["After-sales Engineer", "Technical Engineer"])
+		frappe.db.set_value(
+			"User", user, {"first_name": f"Engineer {key.upper()}", "full_name": f"Engineer {key.upper()}"}
+		)
+		update_password(user, PASSWORD)
+		profile = frappe.db.get_value("Genset Engineer", {"user": user})
+		if not profile:
+			frappe.get_doc(
+				{
+					"doctype": "Genset Engineer",
+					"user": user,
+					"working_from": "07:00:00",
+					"working_to": "19:00:00",
+				}
+			).insert(ignore_permissions=True)
+		else:  # put aside by the portal seed, so that the dispatch board's demo never plans for them
+			frappe.db.set_value("Genset Engineer", profile, "enabled", 1)
+		users[key] = user
+	item = make_genset_item("Portal Check Genset 250 kVA")
+	customer = make_customer("Portal Check Outbox Customer")
+	order = make_sales_order([{"item_code": item, "qty": 2}], customer=customer)
+	units = frappe.get_all(
+		"Genset Unit", {"delivery_note": make_delivery_note(order.name).name}, pluck="name", order_by="name"
+	)
+
+	visits = {
+		key: demo_task(users["a"], "Customer Return Visit", units[0], OUTBOX_NOTE) for key in OUTBOX_VISITS
+	}
+	visits["b"] = demo_task(users["b"], "Customer Return Visit", units[1], OUTBOX_NOTE)
+	request = frappe.get_doc(
+		{
+			"doctype": "Genset Service Request",
+			"service_type": "Field Maintenance",
+			"unit": units[1],
+			"description": OUTBOX_NOTE,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value(
+		"Genset Service Task",
+		{"reference_doctype": request.doctype, "reference_name": request.name},
+		{"assigned_to": users["b"], "notes": OUTBOX_NOTE},
+	)
+	answer = {
+		"a": users["a"],
+		"b": users["b"],
+		"team": team,
+		"visits": visits,
+		"commissioning": demo_task(users["a"], "Installation and Commissioning", units[0], OUTBOX_NOTE),
+		"regular": demo_task(users["a"], "Regular Inspection", units[1], OUTBOX_NOTE),
+		"request_of_b": request.name,
+		"units": units,
+	}
+	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
+	print(json.dumps({"outbox": answer}))
+	return answer

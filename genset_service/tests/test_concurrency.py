@@ -435,3 +435,39 @@ class TestDeadlockVictim(FrappeTestCase):
 
 		with self.assertRaises(TransactionLost):
 			undo_to("genset_no_such_savepoint")
+
+
+class TestConcurrentPhotos(CommittedCase):
+	"""Two tabs of the phone (or a retry racing its own first try) upload the same photo at once: it is
+	kept once (its key is a unique column) and both are answered that it was received."""
+
+	def setUp(self):
+		super().setUp()
+		self.user, self.engineer = make_engineer()
+
+	def tearDown(self):
+		frappe.db.rollback()
+		names = frappe.get_all("Genset Field Photo", {"user": self.user}, pluck="name")
+		frappe.db.delete(
+			"File", {"attached_to_doctype": "Genset Field Photo", "attached_to_name": ("in", names or ["-"])}
+		)
+		frappe.db.delete("Genset Field Photo", {"user": self.user})
+		remove_engineer(self.user)
+		super().tearDown()
+
+	def test_the_same_photo_uploaded_twice_at_once_is_kept_once(self):
+		from genset_service.genset_service.doctype.genset_field_photo.test_genset_field_photo import (
+			jpeg_bytes,
+		)
+
+		content = jpeg_bytes()
+		for _round in range(3):
+			upload_id = f"phone-twice-{frappe.generate_hash(length=10)}"
+			results = run_at_once(
+				"genset_service.field.photos.receive_photo", upload_id, "0", content, None, self.user
+			)
+			self.assertFalse([r for r in results if isinstance(r, Exception)], results)
+			self.assertEqual(sorted(r["replay"] for r in results), [False, True])
+			self.assertEqual(frappe.db.count("Genset Field Photo", {"upload_id": upload_id}), 1)
+			photo = frappe.db.get_value("Genset Field Photo", {"upload_id": upload_id}, "name")
+			self.assertEqual(frappe.db.count("File", {"attached_to_name": photo}), 1)

@@ -21,57 +21,193 @@
 		String(text == null ? "" : text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 	// ------------------------------------------------------------------ storage (IndexedDB)
+	// kv: the week's work and the session; outbox: the queued acts, each with the user who queued it;
+	// photos: each photo of a queued visit as a Blob, uploaded on its own before the visit
 	let database;
 	function db() {
 		if (database) return database;
 		database = new Promise((resolve, reject) => {
-			const open = indexedDB.open("genset-field", 1);
-			open.onupgradeneeded = () => {
-				open.result.createObjectStore("kv");
-				open.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+			const open = indexedDB.open("genset-field", 2);
+			open.onupgradeneeded = (event) => {
+				const handle = open.result;
+				if (event.oldVersion < 1) {
+					handle.createObjectStore("kv");
+					handle.createObjectStore("outbox", {
+						keyPath: "seq",
+						autoIncrement: true,
+					});
+				}
+				if (event.oldVersion < 2) {
+					handle.createObjectStore("photos", { keyPath: "key" }).createIndex("upload", "upload");
+					// acts queued before acts had an owner belong to the user signed in on the phone then
+					const tx = open.transaction;
+					tx.objectStore("kv").get("session").onsuccess = (got) => {
+						const user = got.target.result && got.target.result.user;
+						tx.objectStore("outbox").openCursor().onsuccess = (step) => {
+							const cursor = step.target.result;
+							if (!cursor) return;
+							if (!cursor.value.user) cursor.update({ ...cursor.value, user });
+							cursor.continue();
+						};
+					};
+				}
 			};
 			open.onsuccess = () => resolve(open.result);
 			open.onerror = () => reject(open.error);
 		});
 		return database;
 	}
-	async function store(name, mode, work) {
+	// one transaction over one or more stores; a write that the phone cannot keep (storage full, the
+	// transaction aborted) rejects with the reason, never hangs
+	async function store(names, mode, work) {
 		const handle = await db();
 		return new Promise((resolve, reject) => {
-			const tx = handle.transaction(name, mode);
-			const result = work(tx.objectStore(name));
+			let tx;
+			let result;
+			try {
+				tx = handle.transaction(names, mode);
+				const stores = [].concat(names).map((name) => tx.objectStore(name));
+				result = work(...stores);
+			} catch (error) {
+				if (tx) tx.abort();
+				return reject(storageError(error));
+			}
 			tx.oncomplete = () => resolve(result && "result" in result ? result.result : result);
-			tx.onerror = () => reject(tx.error);
+			tx.onerror = (event) => {
+				event.preventDefault();
+				reject(storageError(tx.error));
+			};
+			tx.onabort = () => reject(storageError(tx.error));
 		});
+	}
+	function storageError(error) {
+		const full = error && (error.name === "QuotaExceededError" || /quota/i.test(error.message || ""));
+		const problem = new Error(
+			full
+				? "This phone's storage is full: the visit is NOT kept yet. Free some space (photos, other apps), then press Finish again."
+				: `The phone could not keep this (${
+						(error && error.name) || "storage error"
+				  }): press Finish again.`,
+		);
+		problem.storage = true;
+		return problem;
 	}
 	const kvGet = (key) => store("kv", "readonly", (s) => s.get(key));
 	const kvSet = (key, value) => store("kv", "readwrite", (s) => s.put(value, key));
 	const outboxAll = () => store("outbox", "readonly", (s) => s.getAll());
-	const outboxAdd = (item) => store("outbox", "readwrite", (s) => s.add(item));
 	const outboxPut = (item) => store("outbox", "readwrite", (s) => s.put(item));
-	const outboxDelete = (seq) => store("outbox", "readwrite", (s) => s.delete(seq));
+	const photosOf = (upload) => store("photos", "readonly", (s) => s.index("upload").getAll(upload));
+	const photoPut = (photo) => store("photos", "readwrite", (s) => s.put(photo));
+	// an act and its photos are kept together or not at all
+	const outboxAdd = (item, photos = []) =>
+		store(["outbox", "photos"], "readwrite", (outbox, kept) => {
+			photos.forEach((photo) => kept.put(photo));
+			return outbox.add(item);
+		});
+	// an act leaves the phone with its photos (unless another act, a draft of it, still needs them)
+	const outboxDelete = (seq, upload, keepPhotos = false) =>
+		store(["outbox", "photos"], "readwrite", (outbox, kept) => {
+			outbox.delete(seq);
+			if (upload && !keepPhotos)
+				kept.index("upload").getAllKeys(upload).onsuccess = (event) =>
+					event.target.result.forEach((key) => kept.delete(key));
+		});
 
 	// ------------------------------------------------------------------ the server
-	async function call(method, { get = false, body = null } = {}) {
+	const TIMEOUT_MS = 20000;
+	// a photo's upload may take as long as a slow link needs: 30 s, and a second per 25 KB
+	const photoTimeout = (bytes) => 30000 + bytes / 25;
+	const BACKOFF_S = [5, 15, 30, 60, 120, 300];
+	// what each answer means for a queued act (rules as data):
+	//   received: the server names the act's id as done, replayed or kept as a draft: it leaves the phone
+	//   refused: the server refused this act (403, 404, 417): kept with the server's words; the rest go on
+	//   login: the session has ended (401, a Guest, a CSRF token that is no longer the session's)
+	//   later: anything else (not the app's JSON, a redirect, a 5xx, no answer): kept, tried again
+	const STATUS_KIND = {
+		401: "login",
+		403: "forbidden",
+		404: "refused",
+		409: "conflict",
+		413: "refused",
+		417: "refused",
+	};
+	const WORDS = {
+		not_app: () =>
+			"This network answered with a page that is not the app (a Wi-Fi sign-in page?). Open any website in the browser and sign in to the network; your work is kept and is sent when the app answers.",
+		redirected: () =>
+			"This network sends the app's messages to another page (a Wi-Fi or company sign-in?). Sign in to the network in the browser; your work is kept.",
+		server: (error) =>
+			`The server is not answering properly (${error.status}). Your work is kept on this phone.`,
+		timeout: () => "No answer from the server in time (a weak signal?). Your work is kept on this phone.",
+		network: () => "No network. Your work is kept on this phone.",
+	};
+	function failure(kind, status, detail = {}) {
+		const error = new Error(detail.message || kind);
+		Object.assign(error, { kind, status, ...detail });
+		return error;
+	}
+	function retryAfter(answer) {
+		const value = answer.headers.get("Retry-After");
+		if (!value) return null;
+		const seconds = Number(value);
+		if (!Number.isNaN(seconds)) return Math.max(1, seconds);
+		const when = Date.parse(value);
+		return Number.isNaN(when) ? null : Math.max(1, Math.round((when - Date.now()) / 1000));
+	}
+	async function call(
+		method,
+		{ get = false, body = null, form = null, timeout = state.timeoutMs || TIMEOUT_MS } = {},
+	) {
 		const headers = { Accept: "application/json" };
-		const options = { method: get ? "GET" : "POST", headers, credentials: "same-origin" };
+		// a redirect is never followed: Frappe's API does not redirect, a captive portal or a proxy does
+		const options = {
+			method: get ? "GET" : "POST",
+			headers,
+			credentials: "same-origin",
+			redirect: "manual",
+		};
+		let url = API + method;
+		if (get && body) url += "?" + new URLSearchParams(body).toString();
 		if (!get) {
-			headers["Content-Type"] = "application/x-www-form-urlencoded";
 			headers["X-Frappe-CSRF-Token"] = (state.session && state.session.csrf_token) || "";
-			options.body = new URLSearchParams(body || {}).toString();
+			if (form) options.body = form;
+			else {
+				headers["Content-Type"] = "application/x-www-form-urlencoded";
+				options.body = new URLSearchParams(body || {}).toString();
+			}
 		}
-		const answer = await fetch(API + method, options);
-		let data = {};
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), timeout);
+		options.signal = controller.signal;
+		let answer;
 		try {
-			data = await answer.json();
-		} catch (e) {
-			data = {};
+			answer = await fetch(url, options);
+		} catch (error) {
+			throw failure(error.name === "AbortError" ? "timeout" : "network", 0);
+		} finally {
+			clearTimeout(timer);
 		}
+		if (answer.type === "opaqueredirect" || (answer.status >= 300 && answer.status < 400))
+			throw failure("redirected", answer.status);
+		let data = null;
+		if ((answer.headers.get("Content-Type") || "").includes("application/json")) {
+			try {
+				data = await answer.json();
+			} catch (e) {
+				data = null;
+			}
+		}
+		const wait = retryAfter(answer);
+		if (answer.status >= 500 || answer.status === 429)
+			throw failure("server", answer.status, { retryAfter: wait });
+		if (!data || typeof data !== "object") throw failure("not_app", answer.status);
 		if (!answer.ok) {
-			const error = new Error(serverMessage(data) || answer.statusText);
-			error.status = answer.status;
-			error.type = data.exc_type;
-			throw error;
+			const kind =
+				data.exc_type === "CSRFTokenError" ? "csrf" : STATUS_KIND[answer.status] || "refused";
+			throw failure(kind, answer.status, {
+				message: serverMessage(data) || answer.statusText || String(answer.status),
+				type: data.exc_type,
+			});
 		}
 		return data.message;
 	}
@@ -88,7 +224,13 @@
 	async function start() {
 		if ("serviceWorker" in navigator) {
 			navigator.serviceWorker.register("/field/sw.js", { scope: "/field" }).catch(() => {});
-			navigator.serviceWorker.addEventListener("message", (event) => event.data === "sync" && send());
+		}
+		// ask the browser to keep this phone's data under storage pressure
+		if (navigator.storage && navigator.storage.persist) {
+			navigator.storage
+				.persist()
+				.then((kept) => (state.persistent = kept))
+				.catch(() => {});
 		}
 		state.work = await kvGet("work");
 		state.session = await kvGet("session");
@@ -103,16 +245,27 @@
 		try {
 			const session = await call("field_session", { get: true });
 			if (session.user === "Guest") return needLogin();
+			const changed = state.session && state.session.user !== session.user;
 			state.session = session;
 			await kvSet("session", session);
+			if (changed) {
+				// another engineer on this phone: not the first one's work, nor the list of what was sent
+				state.work = null;
+				state.sent = [];
+				await kvSet("sent", []);
+				await refresh();
+			}
 			const work = await call("field_work", { get: true });
 			work.loaded_at = new Date().toISOString();
+			work.user = session.user;
 			state.work = work;
 			await kvSet("work", work);
-			$banner.hidden = true;
-			route();
+			if (!state.problem) $banner.hidden = true;
+			rerender();
 		} catch (error) {
-			if (error.status === 401 || error.status === 403) return needLogin();
+			if (error.kind === "login" || error.kind === "forbidden") return needLogin();
+			if (error.kind === "not_app" || error.kind === "redirected")
+				return showBanner(WORDS[error.kind]());
 			showBanner(
 				state.work
 					? "Offline: showing the work kept on this phone."
@@ -133,75 +286,217 @@
 	}
 
 	// ------------------------------------------------------------------ the outbox
+	const me = () => (state.session && state.session.user) || null;
+	// an act queued before acts had an owner is the signed-in engineer's
+	const isMine = (item) => Boolean(me()) && (item.user === me() || !item.user);
 	async function refresh() {
 		const items = await outboxAll();
-		const waiting = items.length;
-		const failed = items.filter((item) => item.error).length;
-		$outbox.textContent = `${waiting} waiting` + (failed ? ` (${failed} refused)` : "");
-		$outbox.classList.toggle("busy", waiting > 0);
-		return items;
+		const mine = items.filter(isMine);
+		const failed = mine.filter((item) => item.error).length;
+		$outbox.textContent = `${mine.length} waiting` + (failed ? ` (${failed} refused)` : "");
+		$outbox.classList.toggle("busy", mine.length > 0);
+		state.others = items.length - mine.length;
+		return mine;
 	}
 
 	const newId = () =>
 		crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-	async function queue(kind, payload) {
-		await outboxAdd({
-			id: newId(),
-			kind,
-			at: localTime(new Date()),
-			payload,
-			error: null,
-			queued: new Date().toISOString(),
-		});
-		await refresh();
-		if ("serviceWorker" in navigator && "SyncManager" in window) {
-			navigator.serviceWorker.ready.then((sw) => sw.sync.register("genset-outbox")).catch(() => {});
+	async function sha256(blob) {
+		if (!(window.crypto && crypto.subtle)) return "";
+		const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+		return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+	}
+
+	// an act kept on the phone, with its photos, before anything is sent; a write the phone cannot keep
+	// throws (the form stays open with the reason)
+	async function queue(kind, payload, photos = {}, id = newId()) {
+		const kept = [];
+		for (const [slot, blob] of Object.entries(photos)) {
+			kept.push({
+				key: `${id}:${slot}`,
+				upload: id,
+				slot: String(slot),
+				blob,
+				size: blob.size,
+				type: blob.type,
+				sha256: await sha256(blob),
+				uploaded: false,
+			});
 		}
+		await outboxAdd(
+			{
+				id,
+				upload: kept.length ? id : null,
+				kind,
+				user: me(),
+				at: localTime(new Date()),
+				payload,
+				error: null,
+				attempts: 0,
+				queued: new Date().toISOString(),
+			},
+			kept,
+		);
+		await refresh();
 		send();
 	}
 
-	async function send() {
-		if (state.sending || !navigator.onLine) return;
+	function later(ms) {
+		clearTimeout(state.retry);
+		state.retry = setTimeout(() => send(), ms);
+	}
+
+	// the outbox, in the order it was queued, as the signed-in user; an act leaves only when the server
+	// names it as received. `now`: the engineer tapped the counter, so waiting acts are tried at once
+	async function send({ now = false } = {}) {
+		if (state.sending) {
+			state.again = true; // queued while a round was under way: another round after it
+			return;
+		}
+		state.again = false;
 		state.sending = true;
+		clearTimeout(state.retry);
+		let problem = null;
 		try {
-			if (!state.session) {
-				const session = await call("field_session", { get: true });
-				if (session.user === "Guest") return needLogin();
-				state.session = session;
-				await kvSet("session", session);
-			}
-			for (const item of await outboxAll()) {
+			const session = await call("field_session", { get: true });
+			if (session.user === "Guest") return needLogin(); // the phone keeps whose work it holds
+			// another engineer signed in on this phone since: the work shown becomes theirs
+			if (!state.session || state.session.user !== session.user) await load();
+			state.session = session;
+			await kvSet("session", session);
+			for (const item of await refresh()) {
+				if (item.error) continue; // refused: the engineer decides (keep as a draft, or discard)
+				const due = item.next_try ? Date.parse(item.next_try) - Date.now() : 0;
+				if (due > 0 && !now) {
+					problem = item.problem;
+					later(due);
+					break; // in order: what was queued after it waits with it
+				}
 				try {
+					await uploadPhotos(item);
 					const answer = await post(item);
-					await outboxDelete(item.seq);
+					if (
+						!answer ||
+						answer.id !== item.id ||
+						!["Done", "Draft", "Refused"].includes(answer.status)
+					)
+						throw failure("not_app", 200);
+					await outboxDelete(item.seq, item.upload);
 					if (answer.status !== "Done") {
-						state.sent.unshift({ ...answer, kind: item.kind, task: item.payload.task });
+						state.sent.unshift({
+							...answer,
+							kind: item.kind,
+							task: item.payload.task,
+						});
 						await kvSet("sent", state.sent.slice(0, 50));
 					}
 				} catch (error) {
-					if (error.status === 401 || error.status === 403 || error.type === "CSRFTokenError") {
-						state.session = null;
+					if (error.storage) throw error;
+					let kind = error.kind;
+					if (kind === "forbidden") {
+						// Frappe answers 403 to a Guest too: ask who the phone is signed in as
+						const who = await call("field_session", { get: true }).catch(() => ({}));
+						kind = who.user === "Guest" ? "login" : "refused";
+					}
+					if (kind === "login" || kind === "csrf") {
 						needLogin();
 						break;
 					}
-					if (!error.status) break; // no network: try again later
-					item.error = error.message; // refused: kept, with its error
-					await outboxPut(item);
+					if (kind === "conflict" && error.type === "PhotoMissing") {
+						// the server lacks a photo the phone thought sent: upload them again, then the act
+						for (const photo of await photosOf(item.upload))
+							await photoPut({ ...photo, uploaded: false });
+						kind = "server";
+					} else if (kind === "conflict") {
+						// queued by another user: never sent as this one
+						problem = error.message;
+						break;
+					}
+					if (kind === "refused") {
+						await outboxPut({ ...item, error: error.message, next_try: null });
+						continue;
+					}
+					const attempts = (item.attempts || 0) + 1;
+					const wait = error.retryAfter || BACKOFF_S[Math.min(attempts, BACKOFF_S.length) - 1];
+					problem = `${(WORDS[kind] || WORDS.server)(error)} Trying again in ${wait} s.`;
+					await outboxPut({
+						...item,
+						attempts,
+						problem,
+						next_try: new Date(Date.now() + wait * 1000).toISOString(),
+					});
+					later(wait * 1000);
+					break;
 				}
 			}
 		} catch (error) {
-			// offline
+			if (error.storage) problem = error.message;
+			else if (error.kind === "not_app" || error.kind === "redirected") problem = WORDS[error.kind]();
+			else if (error.kind && error.kind !== "network" && error.kind !== "timeout")
+				problem = (WORDS[error.kind] || WORDS.server)(error);
+			// offline: tried again when the network is back
 		} finally {
 			state.sending = false;
+			state.problem = problem;
+			if (problem) showBanner(problem);
 			await refresh();
-			if (navigator.onLine && state.session) await load();
-			else route();
+			if (!problem && navigator.onLine && state.session) await load();
+			else rerender();
+			if (state.again) setTimeout(() => send(), 0);
 		}
 	}
 
+	// a visit's photos, one request each, before the visit itself; those the server already holds (a
+	// break in the middle of an upload, a lost answer) are not sent again
+	async function uploadPhotos(item) {
+		if (!item.upload) return;
+		const photos = (await photosOf(item.upload)).sort((a, b) => Number(a.slot) - Number(b.slot));
+		const pending = photos.filter((photo) => !photo.uploaded);
+		if (!pending.length) return;
+		const held = await call("field_photos", {
+			get: true,
+			body: { upload: item.upload },
+		});
+		if (!Array.isArray(held)) throw failure("not_app", 200);
+		const have = new Set(held.map((row) => `${row.slot}:${row.sha256}`));
+		let done = photos.length - pending.length;
+		for (const photo of pending) {
+			state.progress = `Sending photo ${done + 1} of ${photos.length}`;
+			$outbox.textContent = state.progress;
+			if (!have.has(`${photo.slot}:${photo.sha256}`)) {
+				const form = new FormData();
+				form.append("upload", photo.upload);
+				form.append("slot", photo.slot);
+				form.append("sha256", photo.sha256);
+				form.append("photo", photo.blob, `${photo.slot}.jpg`);
+				const answer = await postPhoto(form, photo.size);
+				if (!answer || answer.upload !== photo.upload || String(answer.slot) !== photo.slot)
+					throw failure("not_app", 200);
+			}
+			await photoPut({ ...photo, uploaded: true });
+			done += 1;
+		}
+		state.progress = null;
+	}
+	async function postPhoto(form, size) {
+		try {
+			return await call("field_photo", { form, timeout: photoTimeout(size) });
+		} catch (error) {
+			if (error.kind !== "csrf") throw error;
+			await renewSession(error);
+			return call("field_photo", { form, timeout: photoTimeout(size) });
+		}
+	}
+	async function renewSession(error) {
+		const session = await call("field_session", { get: true });
+		if (session.user === "Guest" || session.user !== me()) throw error;
+		state.session = session;
+		await kvSet("session", session);
+	}
+
 	// one queued action to the server; a stale CSRF token (the session was renewed) is replaced once by
-	// the session's current one, and a session that has ended asks the engineer to log in again
+	// the session's current one
 	async function post(item) {
 		const body = {
 			// sent_at: the phone's clock now, at sending; the server corrects the act's time by how far
@@ -209,6 +504,7 @@
 			action: JSON.stringify({
 				id: item.id,
 				kind: item.kind,
+				user: item.user || me(),
 				at: item.at,
 				sent_at: localTime(new Date()),
 				payload: item.payload,
@@ -217,40 +513,54 @@
 		try {
 			return await call("field_send", { body });
 		} catch (error) {
-			if (error.type !== "CSRFTokenError") throw error;
-			const session = await call("field_session", { get: true });
-			if (session.user === "Guest") throw error;
-			state.session = session;
-			await kvSet("session", session);
+			if (error.kind !== "csrf") throw error;
+			await renewSession(error);
 			return call("field_send", { body });
 		}
 	}
 
 	// a refused visit sent again, to be kept as a draft in the desk with the refusal, which the office
-	// corrects: the engineer's work is not lost (a new id: the refused one recorded nothing)
+	// corrects: the engineer's work is not lost. Its id is made from the refused one, so that keeping it
+	// twice (a timeout after the server kept it) answers as a replay instead of a second draft; its
+	// photos are the refused visit's
 	async function keepAsDraft(seq) {
 		const item = (await outboxAll()).find((row) => row.seq === seq);
-		if (!item) return;
+		if (!item || !isMine(item)) return;
 		const { seq: _refused, ...rest } = item;
-		await outboxDelete(seq);
+		await outboxDelete(seq, item.upload, true);
 		await outboxAdd({
 			...rest,
-			id: newId(),
+			id: `${item.id}-d`.slice(0, 64),
 			error: null,
-			payload: { ...item.payload, keep_as_draft: 1, refusal: item.error },
+			attempts: 0,
+			next_try: null,
+			payload: {
+				...item.payload,
+				keep_as_draft: 1,
+				refusal: item.error,
+				refused_id: item.id,
+			},
 		});
 		await refresh();
-		send();
+		send({ now: true });
 	}
 
 	async function discard(seq) {
 		if (!confirm("Discard this refused visit from the phone? It was not received.")) return;
-		await outboxDelete(seq);
+		const item = (await outboxAll()).find((row) => row.seq === seq);
+		if (!item || !isMine(item)) return;
+		await outboxDelete(seq, item.upload);
 		await refresh();
 		route();
 	}
 
 	// ------------------------------------------------------------------ screens
+	// the screen drawn again after a send or a reload of the work, except a visit being filled in: what
+	// the engineer is typing is never redrawn away
+	function rerender() {
+		if (!(location.hash || "").startsWith("#/visit/")) route();
+	}
+
 	function route() {
 		const [, screen, name] = (location.hash || "#/").split("/");
 		if (!state.work) {
@@ -263,7 +573,9 @@
 	}
 
 	async function showList() {
-		const items = await outboxAll();
+		const all = await outboxAll();
+		const items = all.filter(isMine);
+		const others = all.filter((item) => !isMine(item));
 		const finished = new Set(items.map((item) => item.payload.task).filter(Boolean));
 		const groups = { overdue: [], today: [], "this week": [] };
 		for (const task of state.work.tasks) {
@@ -290,8 +602,14 @@
 					}">Discard</button></li>`,
 			)
 			.join("");
+		// work another engineer queued on this phone: neither shown nor sent as this one
+		const theirs = others.length
+			? `<li class="notice" id="others">${others.length} act(s) queued on this phone by ${esc(
+					[...new Set(others.map((item) => item.user || "another user"))].join(", "),
+			  )} wait for them: they are sent when they sign in again, and are not shown here.</li>`
+			: "";
 		$view.innerHTML = `
-			${refused || notices ? `<ul class="notices">${refused}${notices}</ul>` : ""}
+			${refused || notices || theirs ? `<ul class="notices">${theirs}${refused}${notices}</ul>` : ""}
 			${Object.entries(groups)
 				.map(
 					([label, tasks]) => `<section><h2>${esc(cap(label))} <span class="muted">${
@@ -389,7 +707,13 @@
 			arrive.onclick = async () => {
 				arrive.disabled = true;
 				arrive.textContent = "Arrival recorded";
-				await queue("check_in", { request: task.reference_name });
+				try {
+					await queue("check_in", { request: task.reference_name });
+				} catch (problem) {
+					arrive.disabled = false; // not kept: the engineer can press it again
+					arrive.textContent = "I have arrived";
+					showBanner(problem.message);
+				}
 			};
 		}
 	}
@@ -407,7 +731,8 @@
 				const readings = ctx.template.items.map((item, n) => ({
 					checkpoint: item.checkpoint,
 					value: values[n].value,
-					...(ctx.photos[n] ? { photo: ctx.photos[n] } : {}),
+					// the photo goes on its own, before the visit; the visit refers to it
+					...(ctx.photos[n] ? { photo: { upload: ctx.id, slot: String(n) } } : {}),
 				}));
 				const missing = ctx.template.items.filter((item, n) => item.mandatory && !readings[n].value);
 				if (missing.length) return fail(`Read: ${missing.map((m) => m.checkpoint).join(", ")}.`);
@@ -418,7 +743,12 @@
 					return fail(
 						"Remarks are required when a checkpoint fails or the result is not Accepted.",
 					);
-				return { template: ctx.template.name, readings, result, remarks: data.get("remarks") };
+				return {
+					template: ctx.template.name,
+					readings,
+					result,
+					remarks: data.get("remarks"),
+				};
 			},
 		},
 		service_report: {
@@ -524,7 +854,14 @@
 		const formName = FORMS[wanted] && (wanted !== "inspection" || template) ? wanted : "service_report";
 		const shape = FORMS[formName];
 		const unit = state.work.units[task.unit] || {};
-		const ctx = { task, template, photos: {}, rows: [], started: new Date() };
+		const ctx = {
+			id: newId(),
+			task,
+			template,
+			photos: {},
+			rows: [],
+			started: new Date(),
+		};
 		$view.innerHTML = `
 			<a href="#/task/${encodeURIComponent(name)}" class="back">‹ ${esc(task.service_type)}</a>
 			<h2>${esc(shape.title(ctx))}</h2>
@@ -556,7 +893,8 @@
 				if (!file) return;
 				ctx.photos[row.dataset.n] = await resize(file);
 				const thumb = row.querySelector(".thumb");
-				thumb.src = ctx.photos[row.dataset.n];
+				if (thumb.src) URL.revokeObjectURL(thumb.src);
+				thumb.src = URL.createObjectURL(ctx.photos[row.dataset.n]);
 				thumb.hidden = false;
 			});
 		});
@@ -610,12 +948,21 @@
 			if (pad && pad.empty()) return fail("The customer's signature is required.");
 			const content = shape.collect(ctx, data, form, fail);
 			if (refused) return;
-			await queue(formName, {
-				task: task.name,
-				running_hours: hours ? Number(String(hours).replace(",", ".")) : null,
-				...(pad ? { signatory: data.get("signatory"), signature: pad.image() } : {}),
-				...content,
-			});
+			try {
+				await queue(
+					formName,
+					{
+						task: task.name,
+						running_hours: hours ? Number(String(hours).replace(",", ".")) : null,
+						...(pad ? { signatory: data.get("signatory"), signature: pad.image() } : {}),
+						...content,
+					},
+					ctx.photos,
+					ctx.id,
+				);
+			} catch (problem) {
+				return fail(problem.message); // not kept: the form stays as it is
+			}
 			location.hash = "#/";
 		};
 	}
@@ -681,18 +1028,23 @@
 		};
 	}
 
-	// a photo resized on the phone before it is kept: at most 1600 px, JPEG
+	// a photo as the phone keeps it: at most 3200 px (a nameplate stays readable), JPEG, as a Blob
+	const PHOTO_PX = 3200;
 	function resize(file) {
 		return new Promise((resolve, reject) => {
 			const image = new Image();
 			image.onload = () => {
-				const scale = Math.min(1, 1600 / Math.max(image.width, image.height));
+				const scale = Math.min(1, PHOTO_PX / Math.max(image.width, image.height));
 				const canvas = document.createElement("canvas");
 				canvas.width = Math.round(image.width * scale);
 				canvas.height = Math.round(image.height * scale);
 				canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
 				URL.revokeObjectURL(image.src);
-				resolve(canvas.toDataURL("image/jpeg", 0.8));
+				canvas.toBlob(
+					(blob) => (blob ? resolve(blob) : reject(new Error("the photo could not be read"))),
+					"image/jpeg",
+					0.85,
+				);
 			};
 			image.onerror = () => reject(new Error("not an image"));
 			image.src = URL.createObjectURL(file);
@@ -728,12 +1080,20 @@
 			? `${item.min_value || ""}–${item.max_value || ""} ${item.uom || ""}`
 			: esc(item.uom || "");
 
-	$outbox.onclick = () => send();
+	$outbox.onclick = () => send({ now: true });
+	// logging out wipes this engineer's work from the phone; what another engineer queued here stays
+	// for them
 	document.getElementById("logout").onclick = async () => {
-		const items = await outboxAll();
-		if (items.length && !confirm(`${items.length} waiting will be lost. Log out anyway?`)) return;
-		(await db()).close();
-		indexedDB.deleteDatabase("genset-field");
+		const all = await outboxAll();
+		const mine = all.filter(isMine);
+		if (mine.length && !confirm(`${mine.length} waiting will be lost. Log out anyway?`)) return;
+		for (const item of mine) await outboxDelete(item.seq, item.upload);
+		if (all.length === mine.length) {
+			(await db()).close();
+			indexedDB.deleteDatabase("genset-field");
+		} else {
+			await store("kv", "readwrite", (kv) => kv.clear());
+		}
 		if (window.caches) await Promise.all((await caches.keys()).map((key) => caches.delete(key)));
 		try {
 			await fetch("/api/method/logout", { credentials: "same-origin" });
@@ -743,7 +1103,7 @@
 		location.href = "/login";
 	};
 	window.addEventListener("hashchange", route);
-	window.addEventListener("online", send);
-	window.fieldApp = { state, outboxAll, send, queue };
+	window.addEventListener("online", () => send({ now: true }));
+	window.fieldApp = { state, outboxAll, photosOf, send, queue, post };
 	start();
 })();

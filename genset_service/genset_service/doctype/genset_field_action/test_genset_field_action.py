@@ -307,6 +307,117 @@ class TestGensetFieldAction(GensetTestCase):
 		)
 		self.assertIn(frappe.db.get_value(TASK, self.task.name, "status"), TaskStatus.OPEN)
 
+	# ------------------------------------------------------------------ photos sent on their own
+	def uploaded_payload(self, upload_id: str, slots=(0, 1)) -> dict:
+		"""An inspection whose photos went before it, one request each, and which refers to them."""
+		from genset_service.genset_service.doctype.genset_field_photo.test_genset_field_photo import (
+			jpeg_bytes,
+			upload,
+		)
+
+		payload = self.inspection_payload()
+		for slot in slots:
+			upload(self.user, upload_id, str(slot), jpeg_bytes((slot * 40, 90, 160)))
+			payload["readings"][slot]["photo"] = {"upload": upload_id, "slot": str(slot)}
+		return payload
+
+	def test_a_visit_takes_the_photos_uploaded_before_it(self):
+		payload = self.uploaded_payload("phone-photos-0001")
+		answer = self.send("inspection", payload, action_id="phone-photos-0001")
+		doc = frappe.get_doc("Genset Inspection", answer["name"])
+		photos = frappe.get_all(
+			"Genset Field Photo",
+			{"upload_id": "phone-photos-0001"},
+			["slot", "file", "result_doctype", "result_name"],
+			order_by="slot",
+		)
+		self.assertEqual([p.file for p in photos], [doc.readings[0].photo, doc.readings[1].photo])
+		self.assertEqual({(p.result_doctype, p.result_name) for p in photos}, {(doc.doctype, doc.name)})
+		for photo in photos:  # the files now belong to the inspection: who may read it may see them
+			self.assertEqual(
+				frappe.db.get_value(
+					"File", {"file_url": photo.file}, ["attached_to_doctype", "attached_to_name"]
+				),
+				(doc.doctype, doc.name),
+			)
+		self.assertFalse(doc.readings[2].photo)
+
+	def test_a_visit_before_its_photos_is_a_409_and_nothing_is_written(self):
+		payload = self.uploaded_payload("phone-photos-0002", slots=(0,))
+		payload["readings"][1]["photo"] = {"upload": "phone-photos-0002", "slot": "1"}  # never uploaded
+		before = frappe.db.count("Genset Inspection")
+		from genset_service.field.photos import PhotoMissing
+
+		with self.assertRaisesRegex(PhotoMissing, "have not arrived"):
+			self.send("inspection", payload, action_id="phone-photos-0002")
+		self.assertEqual(PhotoMissing.http_status_code, 409)
+		self.assertFalse(frappe.db.exists(ACTION, {"action_id": "phone-photos-0002"}))
+		self.assertEqual(frappe.db.count("Genset Inspection"), before)
+		# another engineer's photo is not this visit's either
+		other = make_user("gs-field-other@example.com", ["After-sales Engineer"])
+		payload["readings"][1]["photo"] = None
+		with self.assertRaisesRegex(PhotoMissing, "have not arrived"):
+			self.send(
+				"inspection",
+				payload,  # the task is not his either: the photos are checked first
+				action_id="phone-photos-0003",
+				user=self.engineer_user(other),
+			)
+
+	def engineer_user(self, user: str) -> str:
+		frappe.get_doc({"doctype": "Genset Engineer", "user": user}).insert()
+		return user
+
+	def test_a_draft_of_a_refused_visit_keeps_its_photos(self):
+		payload = self.uploaded_payload("phone-photos-0004")
+		numeric = next(
+			n
+			for n, row in enumerate(frappe.get_doc("Genset Inspection Template", payload["template"]).items)
+			if row.reading_type == "Numeric"
+		)
+		payload["readings"][numeric]["value"] = "plenty"
+		before = frappe.db.count("Genset Inspection")
+		with self.assertRaises(frappe.ValidationError):
+			self.send("inspection", payload, action_id="phone-photos-0004")
+		draft = {
+			**payload,
+			"keep_as_draft": 1,
+			"refusal": "expects a number",
+			"refused_id": "phone-photos-0004",
+		}
+		at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+		answer = self.send("inspection", draft, action_id="phone-photos-0004-d", at=at)
+		again = self.send("inspection", draft, action_id="phone-photos-0004-d", at=at)  # after a timeout
+		self.assertEqual((answer["status"], again["name"], again["replay"]), ("Draft", answer["name"], True))
+		doc = frappe.get_doc("Genset Inspection", answer["name"])
+		self.assertTrue(doc.readings[0].photo and doc.readings[1].photo)
+		self.assertEqual(frappe.db.count("Genset Inspection"), before + 1)  # one draft, not two
+
+	def test_an_act_queued_by_another_engineer_is_a_409_and_not_recorded(self):
+		from genset_service.field.sync import NotYourWork
+
+		frappe.set_user(self.user)
+		try:
+			with self.assertRaisesRegex(NotYourWork, "queued on the phone by"):
+				frappe.call(
+					v1.field_send,
+					action=json.dumps(
+						{
+							"id": "phone-theirs-0001",
+							"kind": "inspection",
+							"user": "gs-someone-else@example.com",
+							"at": (
+								datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+							).isoformat(),
+							"payload": self.inspection_payload(),
+						}
+					),
+				)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(NotYourWork.http_status_code, 409)
+		self.assertFalse(frappe.db.exists(ACTION, {"action_id": "phone-theirs-0001"}))
+
 	def test_a_visit_whose_task_was_cancelled_meanwhile_is_kept_as_a_draft(self):
 		frappe.db.set_value(TASK, self.task.name, "status", TaskStatus.CANCELLED)
 		answer = self.send("inspection", self.inspection_payload(), action_id="phone-late-0001")
