@@ -120,3 +120,24 @@ class TestGensetFieldPhoto(FrappeTestCase):
 		# and the record itself is written by the app alone
 		self.assertFalse(frappe.has_permission(PHOTO, "create", user=self.user))
 		self.assertFalse(frappe.has_permission(PHOTO, "read", user=self.user))
+
+	def test_photos_no_visit_used_are_deleted_after_30_days_and_used_ones_kept(self):
+		from frappe.utils import add_days, now_datetime
+
+		from genset_service.field.photos import delete_orphans
+
+		upload(self.user, self.id, "0", jpeg_bytes())
+		upload(self.user, self.id, "1", jpeg_bytes((0, 90, 0)))
+		used = frappe.db.get_value(PHOTO, {"upload_key": f"{self.id}:1"}, "name")
+		frappe.db.set_value(PHOTO, used, {"result_doctype": "Genset Inspection", "result_name": "GI-used"})
+		old = add_days(now_datetime(), -31)
+		frappe.db.set_value(PHOTO, {"upload_id": self.id}, "received_on", old)
+		orphan = frappe.db.get_value(PHOTO, {"upload_key": f"{self.id}:0"}, ["name", "file"], as_dict=True)
+		self.assertGreaterEqual(delete_orphans(), 1)
+		self.assertFalse(frappe.db.exists(PHOTO, orphan.name))
+		self.assertFalse(frappe.db.exists("File", {"file_url": orphan.file}))
+		self.assertTrue(frappe.db.exists(PHOTO, used))
+		# a recent photo waiting for its visit is kept
+		upload(self.user, self.id, "2", jpeg_bytes((9, 9, 9)))
+		delete_orphans()
+		self.assertTrue(frappe.db.exists(PHOTO, {"upload_key": f"{self.id}:2"}))
