@@ -140,17 +140,21 @@ def _rules_of(doctype: str) -> dict[str, R.FieldRule]:
 	return R.custom_field_rules(doctype, fields) if fields else {}
 
 
+@functools.cache
+def shipped_fields(doctype: str) -> tuple[dict, ...]:
+	"""The fields of an app DocType as its JSON file ships them, read once per process."""
+	path = os.path.join(get_doc_path(MODULE, "DocType", doctype), frappe.scrub(doctype) + ".json")
+	return tuple(frappe.get_file_json(path).get("fields", []))
+
+
 def ruled_fields(doctype: str, meta) -> list[dict]:
 	"""The fields as the app ships them, made stricter (never looser) by the site's customisation: a
 	Property Setter that makes a field editable in Customize Form leaves it the app's own on the server;
 	one that makes it Read Only makes it the app's own here too. Custom fields the site adds follow their
 	own definition."""
-	shipped = frappe.get_file_json(
-		os.path.join(get_doc_path(MODULE, "DocType", doctype), frappe.scrub(doctype) + ".json")
-	)
 	live = {df.fieldname: df for df in meta.fields}
 	fields = []
-	for df in shipped.get("fields", []):
+	for df in shipped_fields(doctype):
 		df = dict(df)
 		if live.get(df.get("fieldname")) is not None and live[df["fieldname"]].read_only:
 			df["read_only"] = 1

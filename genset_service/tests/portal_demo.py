@@ -400,18 +400,7 @@ def field_visits(customer: str) -> dict:
 		)
 	}
 	# a breakdown whose visit is the engineer's: they check in from the phone, which stops its on-site clock
-	request = frappe.get_doc(
-		{
-			"doctype": "Genset Service Request",
-			"service_type": "Field Maintenance",
-			"unit": units[0],
-			"description": FIELD_NOTE,
-		}
-	).insert(ignore_permissions=True)
-	visit = frappe.db.get_value(
-		"Genset Service Task", {"reference_doctype": request.doctype, "reference_name": request.name}
-	)
-	frappe.db.set_value("Genset Service Task", visit, {"assigned_to": user, "notes": FIELD_NOTE})
+	request, visit = demo_breakdown(units[0], user, FIELD_NOTE)
 	tasks["arrival"] = visit
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
 	answer = {
@@ -447,6 +436,23 @@ def demo_task(user: str, service: str, unit: str, note: str, role: str | None = 
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def demo_breakdown(unit: str, user: str, note: str) -> tuple:
+	"""A breakdown of ``unit`` whose visit is given to ``user``: the request and its task."""
+	request = frappe.get_doc(
+		{
+			"doctype": "Genset Service Request",
+			"service_type": "Field Maintenance",
+			"unit": unit,
+			"description": note,
+		}
+	).insert(ignore_permissions=True)
+	visit = frappe.db.get_value(
+		"Genset Service Task", {"reference_doctype": request.doctype, "reference_name": request.name}
+	)
+	frappe.db.set_value("Genset Service Task", visit, {"assigned_to": user, "notes": note})
+	return request, visit
 
 
 def cancel_task(task: str) -> None:
@@ -503,19 +509,7 @@ def field_outbox() -> dict:
 		key: demo_task(users["a"], "Customer Return Visit", units[0], OUTBOX_NOTE) for key in OUTBOX_VISITS
 	}
 	visits["b"] = demo_task(users["b"], "Customer Return Visit", units[1], OUTBOX_NOTE)
-	request = frappe.get_doc(
-		{
-			"doctype": "Genset Service Request",
-			"service_type": "Field Maintenance",
-			"unit": units[1],
-			"description": OUTBOX_NOTE,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.set_value(
-		"Genset Service Task",
-		{"reference_doctype": request.doctype, "reference_name": request.name},
-		{"assigned_to": users["b"], "notes": OUTBOX_NOTE},
-	)
+	request, _visit = demo_breakdown(units[1], users["b"], OUTBOX_NOTE)
 	answer = {
 		"a": users["a"],
 		"b": users["b"],
