@@ -10,6 +10,7 @@ the token-authenticated API works. Screenshots go to the artifacts folder. Print
 """
 
 import base64
+import datetime
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import sync_playwright
 
@@ -994,6 +996,269 @@ with sync_playwright() as p:
 	)
 	phone.close()
 	desk_admin.close()
+
+	# ------------------------------------------------------------------ a new user's first look
+	# (issue 22: what a new user met on a fresh German site, following the README)
+	def desk_context(width: int, height: int):
+		"""A desk session as Administrator in a window of this size."""
+		context = browser.new_context(viewport={"width": width, "height": height})
+		answer = context.request.post(
+			f"{base}/api/method/login", data={"usr": "Administrator", "pwd": "admin"}
+		)
+		check(f"desk at {width}x{height}: Administrator logs in", answer.ok, str(answer.status))
+		return context
+
+	first = desk_context(1366, 768)
+	form = first.new_page()
+
+	def items_of(template: str) -> int:
+		return len(
+			first.request.get(f"{base}/api/resource/Genset Inspection Template/{template}").json()["data"][
+				"items"
+			]
+		)
+
+	def checklist(template: str) -> list:
+		try:  # the template and its rows come from the server a moment after the form opens
+			form.wait_for_function(
+				"(t) => cur_frm.doc.template === t && (cur_frm.doc.readings || []).length > 0",
+				arg=template,
+				timeout=15000,
+			)
+		except Exception:
+			pass
+		form.wait_for_timeout(500)
+		return form.evaluate(
+			"""() => [cur_frm.doc.inspection_kind, cur_frm.doc.template, (cur_frm.doc.readings || []).length,
+			document.querySelectorAll('.frappe-control[data-fieldname="readings"] .grid-body .grid-row').length]"""
+		)
+
+	# a new inspection: the kind it opens with brings its template and checklist; another kind, its own
+	form.goto(f"{base}/app/genset-inspection/new", wait_until="networkidle")
+	form.wait_for_selector('.frappe-control[data-fieldname="inspection_kind"] select', timeout=20000)
+	for kind, template in (
+		("Pre-shipment", "Pre-shipment Inspection (Standard)"),
+		("Regular", "Regular Inspection (Standard)"),
+	):
+		if kind != "Pre-shipment":
+			form.select_option('.frappe-control[data-fieldname="inspection_kind"] select', kind)
+		expected = items_of(template)
+		shown = checklist(template)
+		check(
+			f"desk: a new Genset Inspection of kind {kind} fills its template and its {expected} checkpoints",
+			shown[:3] == [kind, template, expected] and shown[3] == min(expected, 50),
+			str(shown),
+		)
+		form.screenshot(path=str(artifacts / f"desk-inspection-new-{kind.lower()}.png"), full_page=True)
+	csrf = form.evaluate("() => frappe.csrf_token")
+	write = {"X-Frappe-CSRF-Token": csrf}
+
+	# the dispatch board on a 1366 x 768 screen: every day of the fortnight reachable
+	board = first.new_page()
+	board.goto(f"{base}/app/genset-dispatch", wait_until="networkidle")
+	board.wait_for_selector(".gd-grid th.gd-day", timeout=20000)
+	board.wait_for_timeout(1000)
+	board.screenshot(path=str(artifacts / "desk-dispatch-1366.png"))
+	geometry = board.evaluate(
+		"""() => {
+		const wrap = document.querySelector('.gd-grid-wrap');
+		const days = [...document.querySelectorAll('.gd-grid th.gd-day')];
+		const box = (e) => e.getBoundingClientRect();
+		const style = getComputedStyle(wrap);
+		const fits = wrap.scrollWidth <= wrap.clientWidth;
+		const before = box(wrap);
+		wrap.scrollLeft = wrap.scrollWidth;
+		const last = box(days[days.length - 1]);
+		const area = box(wrap);
+		return {
+			days: days.length, fits, overflow: style.overflowX,
+			bar: wrap.offsetHeight - wrap.clientHeight - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth),
+			wrap: [before.left, before.top, before.right, before.bottom].map(Math.round),
+			last: [last.left, last.right].map(Math.round), area: [area.left, area.right].map(Math.round),
+			width: innerWidth, height: innerHeight,
+			page: document.documentElement.scrollWidth,
+		};
+	}"""
+	)
+	board.screenshot(path=str(artifacts / "desk-dispatch-1366-scrolled.png"))
+	check(
+		"dispatch at 1366x768: the board shows 14 days, in a box whose scroll bar is on the screen",
+		geometry["days"] == 14
+		and geometry["wrap"][2] <= geometry["width"]
+		and geometry["page"] <= geometry["width"]
+		and (
+			geometry["fits"]
+			or (
+				# the box ends on the screen, so its scroll bar does (headless Chromium draws none: not measured)
+				geometry["overflow"] in ("auto", "scroll") and geometry["wrap"][3] <= geometry["height"]
+			)
+		),
+		str(geometry),
+	)
+	check(
+		"dispatch at 1366x768: scrolled to its end, the last day's column is fully in view",
+		geometry["area"][0] <= geometry["last"][0]
+		and geometry["last"][1] <= geometry["area"][1] + 1
+		and geometry["last"][1] <= geometry["width"],
+		str(geometry),
+	)
+
+	# a genset whose site has no postcode (a German address: "{{ pincode }} {{ city | upper }}")
+	unit_before = value_of(first.request, "Genset Unit", a["unit"], ["site_address"])["site_address"]
+	pin = (
+		value_of(first.request, "Address", unit_before, ["genset_latitude", "genset_longitude"])
+		if unit_before
+		else {"genset_latitude": 0, "genset_longitude": 0}
+	)
+	title = "Portal Check Hafen Hamburg"
+	found = first.request.get(
+		f"{base}/api/resource/Address", params={"filters": json.dumps({"address_title": title})}
+	).json()["data"]
+	if found:
+		hamburg = found[0]["name"]
+	else:
+		hamburg = first.request.post(
+			f"{base}/api/resource/Address",
+			data={
+				"address_title": title,
+				"address_type": "Shipping",
+				"address_line1": "Am Kai 1",
+				"city": "Hamburg",
+				"country": "Germany",
+				**pin,
+			},
+			headers=write,
+		).json()["data"]["name"]
+	moved = first.request.put(
+		f"{base}/api/resource/Genset Unit/{a['unit']}", data={"site_address": hamburg}, headers=write
+	)
+	small = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+	small.request.post(f"{base}/api/method/login", data={"usr": a["user"], "pwd": seed["password"]})
+	portal = small.new_page()
+	try:
+		portal.goto(f"{base}/my_gensets/{a['unit']}", wait_until="networkidle")
+		text = portal.locator("body").inner_text()
+		portal.screenshot(path=str(artifacts / "portal-genset-no-postcode-375.png"), full_page=True)
+		check(
+			"portal: a site without a postcode shows its city, never 'None'",
+			moved.ok and "HAMBURG" in text and not re.search(r"\bNone\b", text),
+			f"{moved.status} " + (re.findall(r".{0,40}None.{0,40}", text) or [text[:200]])[0],
+		)
+		portal.goto(f"{base}/my_gensets?q={a['unit']}", wait_until="networkidle")
+		card = portal.locator("a.gs-unit").first.inner_text() if portal.locator("a.gs-unit").count() else ""
+		check(
+			"portal: ... nor in the list of gensets",
+			"HAMBURG" in card and "None" not in card,
+			card[:200],
+		)
+	finally:
+		first.request.put(
+			f"{base}/api/resource/Genset Unit/{a['unit']}", data={"site_address": unit_before}, headers=write
+		)
+
+	# the portal's search on a 375 px phone: its hint is read in full
+	portal.goto(f"{base}/my_gensets", wait_until="networkidle")
+	hint = portal.evaluate(
+		"""() => {
+		const hint = document.querySelector('#gs-search-hint');
+		const input = document.querySelector('form.gs-search input[name=q]');
+		const style = getComputedStyle(input);
+		const pen = document.createElement('canvas').getContext('2d');
+		pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+		const box = hint ? hint.getBoundingClientRect() : null;
+		return {
+			text: hint ? hint.innerText : null,
+			shown: Boolean(hint && hint.offsetParent && box.width > 0),
+			scroll: hint ? hint.scrollWidth : 0, client: hint ? hint.clientWidth : 0,
+			left: box ? Math.round(box.left) : null, right: box ? Math.round(box.right) : null,
+			placeholder: input.placeholder,
+			needs: input.placeholder ? Math.ceil(pen.measureText(input.placeholder).width) : 0,
+			room: Math.floor(input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)),
+			page: document.documentElement.scrollWidth,
+		};
+	}"""
+	)
+	portal.locator("form.gs-search").screenshot(path=str(artifacts / "portal-search-hint-375.png"))
+	portal.screenshot(path=str(artifacts / "portal-my-gensets-375.png"))
+	check(
+		"portal at 375 px: the search hint is shown in full (it wraps, nothing cut off)",
+		hint["shown"]
+		and bool(hint["text"])
+		and hint["scroll"] <= hint["client"]
+		and hint["left"] >= 0
+		and hint["right"] <= 375
+		and hint["needs"] <= hint["room"]
+		and hint["page"] <= 376,
+		str(hint),
+	)
+	small.close()
+
+	# the phone app on a site whose dates are German: one clock (the site's, named), the site's format
+	system = first.request.get(f"{base}/api/resource/System Settings/System Settings").json()["data"]
+	zone, site_format = system["time_zone"], system["date_format"]
+
+	def set_date_format(value: str):
+		return first.request.put(
+			f"{base}/api/resource/System Settings/System Settings", data={"date_format": value}, headers=write
+		)
+
+	german = set_date_format("dd.mm.yyyy")
+	shown_format = "dd.mm.yyyy" if german.ok else site_format
+	pattern = (
+		re.escape(shown_format).replace("dd", r"\d{2}").replace("mm", r"\d{2}").replace("yyyy", r"\d{4}")
+	)
+	# a phone set to a zone far from the site's: what it shows must still be the site's clock
+	far = "Asia/Tokyo" if zone != "Asia/Tokyo" else "America/Los_Angeles"
+	engineer = browser.new_context(
+		viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id=far
+	)
+	try:
+		engineer.request.post(
+			f"{base}/api/method/login", data={"usr": field["user"], "pwd": seed["password"]}
+		)
+		app = engineer.new_page()
+		app.goto(f"{base}/field", wait_until="networkidle")
+		app.wait_for_selector("#view section", timeout=20000)
+		try:
+			app.wait_for_function("() => !document.querySelector('#zone').hidden", timeout=10000)
+		except Exception:
+			pass
+		label = app.locator("#zone").inner_text()
+		view = app.locator("#view").inner_text()
+		app.screenshot(path=str(artifacts / "field-times-site-zone.png"), full_page=True)
+		check(
+			"field app: the header names the one zone its times are in, the site's",
+			label == f"Times: {zone}",
+			f"{label!r} (site {zone})",
+		)
+		dates = re.findall(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b", view)
+		check(
+			f"field app: every date in the site's format ({shown_format}), no browser-formatted one",
+			german.ok
+			and bool(dates)
+			and all(re.fullmatch(pattern, d) for d in dates)
+			and not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\b[AP]M\b", view),
+			f"{german.status} {dates[:6]} in {view[:160]!r}",
+		)
+		loaded = re.search(rf"Loaded ({pattern}) (\d{{2}}):(\d{{2}})", view)
+		site_now = datetime.datetime.now(ZoneInfo(zone))
+		off_by = None
+		if loaded:
+			day = datetime.datetime.strptime(
+				loaded.group(1),
+				shown_format.replace("dd", "%d").replace("mm", "%m").replace("yyyy", "%Y"),
+			)
+			shown_at = day.replace(hour=int(loaded.group(2)), minute=int(loaded.group(3)))
+			off_by = abs((site_now.replace(tzinfo=None) - shown_at).total_seconds())
+		check(
+			f"field app: the phone's own moments are on the site's clock too, not the phone's ({far})",
+			off_by is not None and off_by <= 300,
+			f"{loaded and loaded.group(0)} vs site now {site_now:%Y-%m-%d %H:%M}",
+		)
+	finally:
+		engineer.close()
+		set_date_format(site_format)
+	first.close()
 	browser.close()
 
 passed, failed = results.count(True), results.count(False)

@@ -142,6 +142,8 @@ doc_events = {
 	"Sales Order": {
 		"validate": "genset_service.events.sales_order.validate",
 		"on_submit": "genset_service.events.sales_order.on_submit",
+		# ERPNext's Update Items ends in a save of the submitted order
+		"on_update_after_submit": "genset_service.events.sales_order.on_update_after_submit",
 		"on_cancel": "genset_service.events.sales_order.on_cancel",
 	},
 	"Delivery Note": {

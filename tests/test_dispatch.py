@@ -143,7 +143,7 @@ def _serve(answers: dict):
 
 
 def test_a_road_server_matrix_is_what_solver_and_checker_both_use():
-	from genset_service.dispatch import travel
+	from genset_service.dispatch import road_client
 
 	pins = [LEEDS, YORK, HULL]
 	# roads far slower than the straight line: two hours between any two places
@@ -160,10 +160,10 @@ def test_a_road_server_matrix_is_what_solver_and_checker_both_use():
 		}
 	)
 	try:
-		secs, kms = travel.road_matrix("OSRM", url, pins)
+		secs, kms = road_client.road_matrix("OSRM", url, pins)
 		assert secs == hour and kms[0][1] == 40.0
 		assert seen[-1][1].startswith("/table/v1/driving/-1.550000,53.800000;-1.080000,53.960000;")
-		secs, kms = travel.road_matrix("Valhalla", url + "/", pins)
+		secs, kms = road_client.road_matrix("Valhalla", url + "/", pins)
 		assert secs == hour and kms[1][2] == 40.0
 		assert seen[-1][0] == "POST" and b'"costing": "auto"' in seen[-1][2]
 	finally:
@@ -185,18 +185,18 @@ def test_a_road_server_matrix_is_what_solver_and_checker_both_use():
 def test_a_road_server_that_fails_is_named():
 	import pytest
 
-	from genset_service.dispatch import travel
+	from genset_service.dispatch import road_client
 
 	url, _seen, server = _serve({"/table/v1/driving/": {"code": "InvalidQuery", "message": "Too many"}})
 	try:
-		with pytest.raises(travel.RoadError, match="InvalidQuery: Too many"):
-			travel.road_matrix("OSRM", url, [LEEDS, YORK])
-		with pytest.raises(travel.RoadError, match="HTTP 404"):
-			travel.road_matrix("Valhalla", url, [LEEDS, YORK])
+		with pytest.raises(road_client.RoadError, match="InvalidQuery: Too many"):
+			road_client.road_matrix("OSRM", url, [LEEDS, YORK])
+		with pytest.raises(road_client.RoadError, match="HTTP 404"):
+			road_client.road_matrix("Valhalla", url, [LEEDS, YORK])
 	finally:
 		server.shutdown()
-	with pytest.raises(travel.RoadError):
-		travel.road_matrix("OSRM", "http://127.0.0.1:9", [LEEDS, YORK], timeout=2)
+	with pytest.raises(road_client.RoadError):
+		road_client.road_matrix("OSRM", "http://127.0.0.1:9", [LEEDS, YORK], timeout=2)
 
 
 def test_the_soonest_engineer_is_the_one_free_nearest_within_the_day():

@@ -341,3 +341,63 @@ def test_workspace_links_point_at_existing_doctypes():
 				assert block["data"]["number_card_name"] in {c["label"] for c in workspace["number_cards"]}
 			if block["type"] == "chart":
 				assert block["data"]["chart_name"] in {c["label"] for c in workspace["charts"]}
+
+
+# names the standard library gained after the oldest Python pyproject.toml allows (3.10)
+NEWER_THAN_310 = {("datetime", "UTC"), ("enum", "StrEnum"), ("typing", "Self"), ("tomllib", None)}
+
+
+def test_code_runs_on_the_oldest_python_allowed():
+	assert 'requires-python = ">=3.10"' in (ROOT / "pyproject.toml").read_text()
+	found = []
+	for path in sorted([*APP.rglob("*.py"), *(ROOT / "tests").rglob("*.py")]):
+		for node in ast.walk(ast.parse(path.read_text())):
+			if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+				used = (node.value.id, node.attr)
+			elif isinstance(node, ast.ImportFrom) and node.module:
+				used = next(
+					((node.module, a.name) for a in node.names if (node.module, a.name) in NEWER_THAN_310),
+					None,
+				)
+			elif isinstance(node, ast.Import):
+				used = next(((a.name, None) for a in node.names if (a.name, None) in NEWER_THAN_310), None)
+			else:
+				continue
+			if used in NEWER_THAN_310:
+				found.append(f"{path.relative_to(ROOT)}:{node.lineno} {used[0]}.{used[1] or ''}")
+	assert not found, found
+
+
+def test_the_site_rooms_import_each_other_without_a_circle():
+	"""scheduling/, dispatch/, field/...: no module imports one that imports it back, even inside a
+	function (a lazy import hides a circle, it does not remove it)."""
+	graph = {}
+	for path in APP.rglob("*.py"):
+		if "doctype" in path.parts or "tests" in path.parts or "patches" in path.parts:
+			continue
+		module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+		deps = set()
+		for node in ast.walk(ast.parse(path.read_text())):
+			if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("genset_service"):
+				deps.add(node.module)
+				deps.update(f"{node.module}.{alias.name}" for alias in node.names)
+			elif isinstance(node, ast.Import):
+				deps.update(a.name for a in node.names if a.name.startswith("genset_service"))
+		graph[module] = deps
+	graph = {module: {d for d in deps if d in graph and d != module} for module, deps in graph.items()}
+	packages = {m for m in graph if (APP / pathlib.Path(*m.split(".")[1:]) / "__init__.py").exists()}
+	graph = {m: deps - packages for m, deps in graph.items()}
+
+	def cycle_from(start):
+		stack = [(start, [start])]
+		while stack:
+			node, path = stack.pop()
+			for dep in graph[node]:
+				if dep == start:
+					return [*path, start]
+				if dep not in path:
+					stack.append((dep, [*path, dep]))
+		return None
+
+	circles = {tuple(c) for c in map(cycle_from, graph) if c}
+	assert not circles, sorted(circles)[:5]

@@ -7,7 +7,7 @@ import pytest
 
 from genset_service.field.outbox import REQUIRED, ActionError, digest, local, parse_time, photo_ref, read
 
-NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
+NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 
 
 def action(**changes) -> dict:
@@ -30,7 +30,7 @@ def test_a_good_action_is_read_with_its_offset():
 	got = read(action(), NOW)
 	assert (got.id, got.kind) == ("phone-0001-abcd", "return_visit")
 	assert got.at.utcoffset() == datetime.timedelta(hours=2)
-	assert local(got.at, datetime.UTC) == datetime.datetime(2026, 11, 30, 11, 55)
+	assert local(got.at, datetime.timezone.utc) == datetime.datetime(2026, 11, 30, 11, 55)
 
 
 @pytest.mark.parametrize(

@@ -494,3 +494,15 @@ def test_units_with_the_same_terms_and_events_are_planned_once(rules, terms):
 	for terms_, events, key in units:
 		group = next(g for g in groups if key in g.unit_keys)
 		assert group.plan_for(key).occurrences == plan_unit(rules, terms_, events, key).occurrences
+
+
+def test_a_delivered_genset_is_covered_from_delivery_until_its_warranty_ends():
+	from genset_service.planning import covered_by
+
+	assert [covered_by(s) for s in ("Not Started", "In Warranty", "Extended", "Expired", None)] == [
+		"Before Commissioning",
+		"Warranty",
+		"Extension",
+		None,
+		None,
+	]

@@ -157,3 +157,15 @@ def replan_open_plans() -> dict:
 		deduplicate=True,
 	)
 	return {"queued": bool(job), "units": frappe.db.count(UNIT, {"status": ("!=", "Cancelled")})}
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def plan_delivery_again(delivery_note: Name) -> dict:
+	"""A large delivery whose background plan Failed or was Stopped after its retries is queued again
+	(those who may submit the Delivery Note)."""
+	from genset_service.scheduling.large_delivery import plan_again
+
+	if not frappe.db.exists("Delivery Note", delivery_note):
+		frappe.throw(_("Delivery Note {0} not found.").format(delivery_note), frappe.DoesNotExistError)
+	return {"delivery_note": delivery_note, "status": plan_again(delivery_note)}

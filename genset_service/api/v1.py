@@ -36,7 +36,12 @@ def get_unit_plan(unit: Name) -> dict:
 @checked
 def get_warranty_status(serial_no: Name) -> dict:
 	"""Warranty of the genset with this serial number."""
-	name = frappe.db.get_value(UNIT, {"serial_no": serial_no, "status": ("!=", "Cancelled")})
+	# the genset in service with that serial, else the last one returned (its warranty ended then)
+	name = frappe.db.get_value(
+		UNIT, {"serial_no": serial_no, "status": ("not in", ("Cancelled", "Returned"))}
+	) or frappe.db.get_value(
+		UNIT, {"serial_no": serial_no, "status": "Returned"}, "name", order_by="returned_on desc"
+	)
 	if not name:
 		frappe.throw(_("No genset with serial number {0}.").format(serial_no), frappe.DoesNotExistError)
 	unit = frappe.get_doc(UNIT, name)
@@ -46,6 +51,7 @@ def get_warranty_status(serial_no: Name) -> dict:
 		"serial_no": unit.serial_no,
 		"item_code": unit.item_code,
 		"customer": unit.customer,
+		"status": unit.status,
 		"warranty_status": unit.warranty_status,
 		"warranty_basis": unit.warranty_basis,
 		"warranty_start_date": unit.warranty_start_date,
@@ -565,7 +571,8 @@ def field_work() -> dict:
 @frappe.whitelist(methods=["GET"], allow_guest=True)
 def field_session() -> dict:
 	"""Who the phone is signed in as, and the CSRF token its queued actions are sent with (a Guest: the
-	phone asks the engineer to log in and keeps its outbox)."""
+	phone asks the engineer to log in and keeps its outbox); how it shows times: the site's time zone
+	(the server's times are its wall clock) and the user's date format."""
 	user = frappe.session.user
 	if user == "Guest":
 		return {"user": "Guest"}
@@ -574,6 +581,8 @@ def field_session() -> dict:
 		"full_name": frappe.utils.get_fullname(user),
 		"engineer": frappe.db.get_value("Genset Engineer", {"user": user, "enabled": 1}),
 		"csrf_token": frappe.sessions.get_csrf_token(),
+		"time_zone": frappe.utils.get_system_timezone(),
+		"date_format": frappe.utils.get_user_date_format(),
 	}
 
 
@@ -606,8 +615,8 @@ def field_photo(
 def field_photos(upload: Annotated[str, Length(64)]) -> list[dict]:
 	"""The photos of an upload id the server holds for the signed-in engineer (place, size, SHA-256):
 	after a break, the phone uploads only the others."""
+	from genset_service.field.engineer import engineer_of
 	from genset_service.field.photos import received
-	from genset_service.field.sync import engineer_of
 
 	if is_portal_user():
 		raise frappe.PermissionError

@@ -11,10 +11,10 @@ from frappe.desk.form import assign_to
 from frappe.utils import add_to_date, cint, flt, get_datetime, get_time, getdate, now_datetime
 
 from genset_service.access.guard import app_action
-from genset_service.dispatch import rules, travel
+from genset_service.dispatch import road_client, rules
 from genset_service.dispatch import site as dispatch_site
 from genset_service.dispatch.certification import Genset, describe
-from genset_service.dispatch.soonest import Whereabouts, soonest
+from genset_service.dispatch.soonest import Booked, Whereabouts, soonest, whereabouts_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT, settings
 
@@ -315,9 +315,13 @@ def _expect(task, moment) -> None:
 
 
 # ------------------------------------------------------------------ emergencies
-def whereabouts(now: datetime.datetime, genset: Genset | None = None) -> list[Whereabouts]:
+def whereabouts(
+	now: datetime.datetime, genset: Genset | None = None, leave_out: str | None = None
+) -> list[Whereabouts]:
 	"""Each enabled engineer working today (and certified for ``genset``, when given): where and when
-	free (after the visit in hand), until when."""
+	free (from the end of the visit in hand or of the last one he began today, done or scheduled, at
+	its genset; else from home), with today's visits still to come, until when. ``leave_out``: a task
+	not counted as booked (the one being dispatched)."""
 	today = now.date()
 	rows = frappe.get_all(
 		dispatch_site.ENGINEER, filters={"enabled": 1}, fields=dispatch_site.ENGINEER_FIELDS
@@ -334,11 +338,12 @@ def whereabouts(now: datetime.datetime, genset: Genset | None = None) -> list[Wh
 	todays = frappe.get_all(
 		TASK,
 		filters={
-			"status": ("in", TaskStatus.OPEN),
+			"status": ("in", [*TaskStatus.OPEN, TaskStatus.DONE]),
 			"assigned_to": ("in", [row.user for row in rows]),
 			"scheduled_start": ("between", [today, today]),
+			"name": ("!=", leave_out or ""),
 		},
-		fields=["assigned_to", "unit", "scheduled_start", "scheduled_end"],
+		fields=["assigned_to", "unit", "status", "scheduled_start", "scheduled_end"],
 		order_by="scheduled_start asc",
 	)
 	units = {
@@ -350,46 +355,60 @@ def whereabouts(now: datetime.datetime, genset: Genset | None = None) -> list[Wh
 	places = dispatch_site.pins_of(units.values())
 	by_user = defaultdict(list)
 	for task in todays:
-		by_user[task.assigned_to].append(task)
+		place = places.get(units.get(task.unit))
+		if not place:
+			continue  # a genset without a pin: where it leaves the engineer is not known
+		start = get_datetime(task.scheduled_start)
+		end = get_datetime(task.scheduled_end) if task.scheduled_end else start
+		by_user[task.assigned_to].append(Booked(place, start, end, task.status == TaskStatus.DONE))
 	found = []
 	for row in rows:
 		if row.home_base not in homes:
 			continue
-		begins = datetime.datetime.combine(today, get_time(row.working_from))
-		ends = datetime.datetime.combine(today, get_time(row.working_to))
-		place, free = homes[row.home_base], max(now, begins)
-		mine = by_user[row.user]
-		in_hand = next(
-			(t for t in mine if get_datetime(t.scheduled_start) <= now < get_datetime(t.scheduled_end)), None
+		found.append(
+			whereabouts_of(
+				row.name,
+				homes[row.home_base],
+				skills[row.name],
+				datetime.datetime.combine(today, get_time(row.working_from)),
+				datetime.datetime.combine(today, get_time(row.working_to)),
+				now,
+				by_user[row.user],
+			)
 		)
-		if in_hand and places.get(units.get(in_hand.unit)):
-			place, free = places[units[in_hand.unit]], get_datetime(in_hand.scheduled_end)
-		left = sum(1 for t in mine if get_datetime(t.scheduled_start) > now)
-		found.append(Whereabouts(row.name, place, free, ends, skills[row.name], left))
 	return found
 
 
-def road_legs(site, people: list[Whereabouts]) -> tuple[dict | None, str]:
-	"""(seconds, km) by road from where each engineer will be to the site, when the settings name a
-	routing server, and how travel was measured. An emergency is not held up by a server that does not
-	answer: travel is then the straight line, and the answer says so."""
+def road_legs(site, people: list[Whereabouts]) -> tuple[dict | None, dict | None, str]:
+	"""(seconds, km) by road from each place an engineer may set out from to the site, and from the
+	site on to each of their visits still to come, when the settings name a routing server, and how
+	travel was measured. An emergency is not held up by a server that does not answer: travel is then
+	the straight line, and the answer says so."""
 	config = settings()
 	engine = config.routing_engine or "Straight Line"
 	if engine == "Straight Line" or not config.routing_url or not people:
-		return None, _("straight line")
-	places = list(dict.fromkeys([site, *(person.place for person in people)]))
-	try:
-		secs, kms = travel.road_matrix(engine, config.routing_url, places, timeout=10)
-	except travel.RoadError as error:
-		return None, _("straight line: the routing server did not answer ({0})").format(str(error)[:140])
-	return {place: (secs[n][0], kms[n][0]) for n, place in enumerate(places)}, _("by road ({0})").format(
-		engine
+		return None, None, _("straight line")
+	places = list(
+		dict.fromkeys([site, *(p.place for p in people), *(visit.place for p in people for visit in p.later)])
 	)
+	try:
+		secs, kms = road_client.road_matrix(engine, config.routing_url, places, timeout=10)
+	except road_client.RoadError as error:
+		return (
+			None,
+			None,
+			_("straight line: the routing server did not answer ({0})").format(str(error)[:140]),
+		)
+	there = {place: (secs[n][0], kms[n][0]) for n, place in enumerate(places)}
+	onward = {place: (secs[0][n], kms[0][n]) for n, place in enumerate(places)}
+	return there, onward, _("by road ({0})").format(engine)
 
 
 def nearest(request: str, now=None) -> dict:
 	"""The engineers who can be on site soonest for a request: skill and certification for the genset,
-	the visit in hand, distance, today's working hours; each arrival set against the on-site deadline."""
+	where today's visits leave each (the one in hand or the last begun, else home) and the first gap
+	among those still to come that holds the visit, distance, today's working hours; each arrival set
+	against the on-site deadline."""
 	doc = frappe.get_doc(dispatch_site.REQUEST, request)
 	doc.check_permission("read")
 	now = get_datetime(now or now_datetime()).replace(microsecond=0)
@@ -412,9 +431,10 @@ def nearest(request: str, now=None) -> dict:
 		row.name: row for row in frappe.get_all(dispatch_site.ENGINEER, fields=["name", "full_name", "user"])
 	}
 	genset = Genset(unit.item_code, flt(unit.kva))
-	people = whereabouts(now, genset)
-	legs, travel_by = road_legs(pin, people)
-	arrivals = soonest(people, pin, doc.service_type, speed, legs=legs)
+	people = whereabouts(now, genset, leave_out=doc.task)
+	legs, onward, travel_by = road_legs(pin, people)
+	hours = dispatch_site.visit_hours(doc.service_type) or 1
+	arrivals = soonest(people, pin, doc.service_type, speed, legs=legs, hours=hours, onward=onward)
 	deadline = get_datetime(doc.on_site_by) if doc.on_site_by else None
 	return {
 		"request": doc.name,
@@ -428,6 +448,7 @@ def nearest(request: str, now=None) -> dict:
 				"arrival": a.arrival,
 				"km": a.km,
 				"visits_left_today": a.visits_left,
+				"visits_before": a.visits_before,
 				"minutes_to_spare": round((deadline - a.arrival).total_seconds() / 60) if deadline else None,
 			}
 			for a in arrivals

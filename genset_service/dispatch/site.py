@@ -11,9 +11,10 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 
 from erpnext.support.doctype.issue.issue import get_holidays
 
-from genset_service.dispatch import travel
+from genset_service.dispatch import road_client, travel
 from genset_service.dispatch.certification import Certification, Genset, certify
 from genset_service.dispatch.model import Engineer, Problem, Shift, Visit
+from genset_service.dispatch.territory import territories_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import SERVICE_TYPE, TASK, UNIT, settings
 
@@ -384,6 +385,8 @@ def read(
 				priority,
 			)
 		)
+	if territory and not engineers:
+		visits, no_place = of_territory(territory, visits, no_place, {row.name: row for row in work})
 	unit_of = {row.name: row.unit for row in work}
 	team, visits = certify(
 		tuple(team),
@@ -403,6 +406,55 @@ def read(
 	)
 
 
+def of_territory(territory: str, visits: list, no_place: dict, tasks: dict) -> tuple[list, dict]:
+	"""A territory's work only: what its engineers hold, and the unassigned work it owns, by the rule
+	that splits a region (``territory.territories_of``: of the territories with the skill, the one whose
+	engineers live nearest), measured against every enabled engineer; an unassigned genset without a
+	pin belongs to its customer's territory (or one within it). The other territories' work is not
+	this proposal's to plan, nor to list as missed."""
+	rows = frappe.get_all(ENGINEER, filters={"enabled": 1}, fields=["name", "territory", "home_base"])
+	homes = pins_of(row.home_base for row in rows)
+	skills = skills_of([row.name for row in rows])
+	everyone = [
+		Engineer(row.name, homes[row.home_base], (), skills[row.name], row.territory or "")
+		for row in rows
+		if row.home_base in homes
+	]
+	loose = [visit for visit in visits if not tasks[visit.id].assigned_to]
+	owner = territories_of(everyone, loose)
+	visits = [v for v in visits if tasks[v.id].assigned_to or owner.get(v.id, territory) == territory]
+	unpinned = {task for task in no_place if not tasks[task].assigned_to}
+	if unpinned:
+		inside = territories_within(territory)
+		customers = {tasks[task].customer for task in unpinned if tasks[task].customer}
+		theirs = dict(
+			frappe.get_all(
+				"Customer",
+				filters={"name": ("in", list(customers) or [""])},
+				fields=["name", "territory"],
+				as_list=True,
+			)
+		)
+		no_place = {
+			task: why
+			for task, why in no_place.items()
+			if task not in unpinned or theirs.get(tasks[task].customer) in inside
+		}
+	return visits, no_place
+
+
+def territories_within(territory: str) -> set[str]:
+	"""The territory and those under it in ERPNext's Territory tree."""
+	bounds = frappe.db.get_value("Territory", territory, ["lft", "rgt"], as_dict=True)
+	if not bounds:
+		return {territory}
+	return {territory} | set(
+		frappe.get_all(
+			"Territory", filters={"lft": (">=", bounds.lft), "rgt": ("<=", bounds.rgt)}, pluck="name"
+		)
+	)
+
+
 def with_roads(problem: Problem) -> Problem:
 	"""The problem with the road server's travel matrix, when the settings name one."""
 	config = settings()
@@ -415,8 +467,8 @@ def with_roads(problem: Problem) -> Problem:
 			title=_("Routing Server"),
 		)
 	try:
-		road = travel.road_matrix(engine, config.routing_url, travel.places(problem))
-	except travel.RoadError as error:
+		road = road_client.road_matrix(engine, config.routing_url, travel.places(problem))
+	except road_client.RoadError as error:
 		frappe.throw(
 			_(
 				"The routing server at {0} did not answer: {1}. Check its URL in Genset Service Settings, or choose Straight Line."

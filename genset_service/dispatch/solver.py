@@ -13,7 +13,7 @@ import vroom  # imported with the module: its pandas must not first load under a
 
 from genset_service.dispatch import travel
 from genset_service.dispatch.model import Problem, Proposal, Stop
-from genset_service.planning.geo import distance_km
+from genset_service.dispatch.territory import territories_of
 
 
 def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
@@ -67,21 +67,54 @@ def solve(problem: Problem, exploration: int = 5, threads: int = 2) -> Proposal:
 		begin = int(row["arrival"]) + int(row["waiting_time"])
 		proposal.stops.append(Stop(visit.id, engineer, shift, begin, begin + visit.duration))
 	placed = {stop.visit for stop in proposal.stops}
-	proposal.unassigned = {v.id: why_not(problem, v) for v in visits if v.id not in placed}
+	proposal.unassigned = {v.id: why_not(problem, v, legs) for v in visits if v.id not in placed}
 	proposal.seconds = round(time.perf_counter() - started, 3)
 	return proposal
 
 
-def why_not(problem: Problem, visit) -> str:
-	"""Why a visit found no place, in words."""
+def why_not(problem: Problem, visit, legs: travel.Legs | None = None) -> str:
+	"""Why a visit found no place, in words: no one has the skill; no skilled engineer works within its
+	window; the genset is out of a working day's reach (home, the visit and home again, by the
+	problem's travel, take longer than every skilled engineer's longest day that could hold it); else
+	the skilled engineers' days are full."""
 	able = [e for e in problem.engineers if visit.skill in e.skills]
 	if not able:
 		return f"no engineer has the skill {visit.skill}"
-	if not any(
-		s.start <= visit.latest and visit.earliest + visit.duration <= s.end for e in able for s in e.shifts
-	):
+	days = {
+		e.id: [
+			s.end - s.start
+			for s in e.shifts
+			if s.start <= visit.latest and visit.earliest + visit.duration <= s.end
+		]
+		for e in able
+	}
+	if not any(days.values()):
 		return "no working hours of a skilled engineer fall within its window"
+	legs = legs or travel.Legs(problem)
+
+	def seconds(a, b) -> int:
+		if a in legs.index and b in legs.index:
+			return legs.seconds(a, b)
+		return travel.seconds(a, b, problem.speed_kmh)
+
+	reach = [
+		(seconds(e.home, visit.place) + visit.duration + seconds(visit.place, e.home), max(days[e.id]))
+		for e in able
+		if days[e.id]
+	]
+	if all(trip > day for trip, day in reach):
+		trip, day = min(reach, key=lambda pair: pair[0] - pair[1])  # the nearest to making it
+		if trip >= travel.UNREACHABLE:
+			return "out of a working day's reach of every skilled engineer: no road joins it to their homes"
+		return (
+			"out of a working day's reach of every skilled engineer: home to site and back takes "
+			f"{_hours(trip)} h with {_hours(visit.duration)} h on site, the longest day is {_hours(day)} h"
+		)
 	return "the skilled engineers' days are full within its window"
+
+
+def _hours(seconds: int) -> str:
+	return f"{seconds / 3600:.1f}".removesuffix(".0")
 
 
 def solve_by_territory(problem: Problem, exploration: int = 1, threads: int = 2) -> Proposal:
@@ -94,14 +127,10 @@ def solve_by_territory(problem: Problem, exploration: int = 1, threads: int = 2)
 		teams[engineer.territory].append(engineer)
 	if len(teams) < 2:
 		return solve(problem, exploration, threads)
-	centres = {
-		name: (sum(e.home[0] for e in team) / len(team), sum(e.home[1] for e in team) / len(team))
-		for name, team in teams.items()
-	}
+	territory = territories_of(problem.engineers, problem.visits)
 	work = defaultdict(list)
 	for visit in problem.visits:
-		able = [n for n, team in teams.items() if any(visit.skill in e.skills for e in team)] or list(teams)
-		work[min(able, key=lambda n: distance_km(centres[n], visit.place))].append(visit)
+		work[territory[visit.id]].append(visit)
 	proposal = Proposal(solver="VROOM by territory")
 	for name, team in sorted(teams.items()):
 		part = Problem(tuple(team), tuple(work[name]), problem.speed_kmh)

@@ -11,6 +11,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from genset_service.access.guard import app_action
+from genset_service.field.engineer import engineer_of
 from genset_service.field.outbox import ACTION_ID, SLOT
 
 PHOTO = "Genset Field Photo"
@@ -31,7 +32,6 @@ def image_type(content: bytes) -> str | None:
 @app_action
 def receive_photo(upload_id: str, slot: str, content: bytes, sha256: str | None, user: str) -> dict:
 	"""Keep one photo of a visit (once)."""
-	from genset_service.field.sync import engineer_of
 
 	engineer_of(user)
 	if not ACTION_ID.match(upload_id or ""):

@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils import flt, get_system_timezone, now_datetime
 
 from genset_service.access.guard import app_action
+from genset_service.field.engineer import ENGINEER, engineer_of
 from genset_service.field.outbox import ActionError, parse_time, photo_ref, read
 from genset_service.field.outbox import local as local_time
 from genset_service.field.photos import attach, resolve
@@ -26,7 +27,6 @@ from genset_service.scheduling.common import TASK, settings, undo_to
 from genset_service.scheduling.inspection import CHECKPOINT_FIELDS
 
 LOG = "Genset Field Action"
-ENGINEER = "Genset Engineer"
 REQUEST = "Genset Service Request"
 # the phone's form for a task: a checklist where its service has an inspection kind, the service's own
 # document where one completes it, a service report for all other work (rules as data)
@@ -58,13 +58,6 @@ class NotYourWork(frappe.ValidationError):
 	http_status_code = 409
 
 
-def engineer_of(user: str) -> frappe._dict:
-	row = frappe.db.get_value(ENGINEER, {"user": user, "enabled": 1}, ["name", "van_warehouse"], as_dict=True)
-	if not row:
-		raise frappe.PermissionError(_("Only an engineer's phone sends visits."))
-	return row
-
-
 @app_action
 def receive(raw: dict, user: str | None = None) -> dict:
 	"""Take one action from the phone's outbox: do it once; a replay answers what the first did."""
@@ -81,7 +74,7 @@ def receive(raw: dict, user: str | None = None) -> dict:
 	try:
 		action = read(
 			raw,
-			datetime.datetime.now(datetime.UTC),
+			datetime.datetime.now(datetime.timezone.utc),
 			ahead=datetime.timedelta(minutes=rules.clock_skew_allowance_minutes or 0),
 			largest_correction=datetime.timedelta(hours=rules.max_phone_correction_hours or 24),
 		)

@@ -9,7 +9,8 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from genset_service.dispatch.site import WORK_FIELDS, request_facts
-from genset_service.field.sync import REQUEST, engineer_of, form_of
+from genset_service.field.engineer import engineer_of
+from genset_service.field.sync import REQUEST, form_of
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.scheduling.inspection import CHECKPOINT_FIELDS

@@ -17,6 +17,7 @@ from genset_service.planning.model import (
 	TermsError,
 	UnitEvents,
 	UnitPlan,
+	covered_by,
 	resolve_terms,
 	rule_from_record,
 )

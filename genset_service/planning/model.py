@@ -318,3 +318,20 @@ RULE_FIELDS = (
 	"sets_event",
 	"responsible_role",
 )
+
+
+# who bears the cost of work on a delivered genset, by its warranty status (rules as data): from
+# delivery until the warranty starts (commissioning, or the fallback date) the maker covers it as under
+# warranty, as makers do for faults found on arrival, in installation and in commissioning
+# (dead on arrival); an expired warranty covers nothing and the work is quoted
+WARRANTY_COVER = {
+	"Not Started": "Before Commissioning",
+	"In Warranty": "Warranty",
+	"Extended": "Extension",
+	"Expired": None,
+}
+
+
+def covered_by(warranty_status: str | None) -> str | None:
+	"""What covers work on a genset of this warranty status, or None when it is charged."""
+	return WARRANTY_COVER.get(warranty_status or "")

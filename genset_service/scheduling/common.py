@@ -169,7 +169,7 @@ def bulk_insert(doctype: str, rows: list[dict]) -> None:
 	frappe.db.bulk_insert(doctype, fields, [[row.get(field) for field in fields] for row in rows])
 
 
-def bulk_update(doctype: str, updates: dict[str, dict]) -> None:
+def bulk_update(doctype: str, updates: dict[str, dict], update_modified: bool = True) -> None:
 	"""Set different values on many rows in one UPDATE ... CASE statement."""
 	if not updates:
 		return
@@ -182,7 +182,8 @@ def bulk_update(doctype: str, updates: dict[str, dict]) -> None:
 			if field in values:
 				case = case.when(table.name == name, values[field])
 		query = query.set(table[field], case.else_(table[field]))
-	query = query.set(table.modified, now_datetime()).set(table.modified_by, frappe.session.user)
+	if update_modified:
+		query = query.set(table.modified, now_datetime()).set(table.modified_by, frappe.session.user)
 	query.where(table.name.isin(list(updates))).run()
 
 
@@ -203,8 +204,10 @@ def live_unit(name: str, fields: list[str], customer: str | None = None) -> frap
 	"""A genset unit's values, refusing an unknown or cancelled one, or one of another customer than
 	``customer`` (when given)."""
 	unit = frappe.db.get_value(UNIT, name, ["status", "customer", *fields], as_dict=True) if name else None
-	if not unit or unit.status == "Cancelled":
-		frappe.throw(_("Genset Unit {0} is unknown or cancelled.").format(name), title=_("Invalid Genset"))
+	if not unit or unit.status in ("Cancelled", "Returned"):
+		frappe.throw(
+			_("Genset Unit {0} is unknown, cancelled or returned.").format(name), title=_("Invalid Genset")
+		)
 	if customer and customer != unit.customer:
 		frappe.throw(
 			_("Genset Unit {0} belongs to customer {1}, not {2}.").format(

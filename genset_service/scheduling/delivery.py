@@ -56,7 +56,7 @@ def validate_delivery_note(doc) -> None:
 				throw(error, _("Row #{0} ({1})").format(row.idx, row.item_code))
 
 
-def _serials_by_row(rows) -> dict[str, list[str]]:
+def serials_by_row(rows) -> dict[str, list[str]]:
 	"""Serial numbers delivered on each row: from the Serial and Batch Bundle, else the text field."""
 	bundles = {row.serial_and_batch_bundle: row.name for row in rows if row.get("serial_and_batch_bundle")}
 	serials = defaultdict(list)
@@ -122,7 +122,7 @@ def plan_delivery_note(doc) -> None:
 		for row, _item, terms in lines:
 			terms_by_line[row.name] = terms
 
-	serials = _serials_by_row(rows)
+	serials = serials_by_row(rows)
 	quantities = [cint(row.get("stock_qty") or row.qty) for row in rows]
 	names = reserve_names(UNIT_SERIES, sum(quantities))
 	rules = get_rules()
@@ -249,7 +249,7 @@ def refresh_contract_end(contracts: list[str]) -> None:
 	if not contracts:
 		return
 	unit = frappe.qb.DocType(UNIT)
-	live = (unit.contract.isin(contracts)) & (unit.status != "Cancelled")
+	live = (unit.contract.isin(contracts)) & (unit.status.notin(("Cancelled", "Returned")))
 	ends = dict(
 		frappe.qb.from_(unit)
 		.select(unit.contract, Max(unit.service_end_date))

@@ -80,6 +80,16 @@ def service_for_kind(kind: str) -> frappe._dict:
 # ------------------------------------------------------------------ validate
 def validate(doc) -> None:
 	service = service_for_kind(doc.inspection_kind)
+	if not doc.template:
+		# an inspection given only its kind (and genset), by the form or the REST API
+		doc.template = default_template(doc.inspection_kind, _item_of(doc))
+	if not doc.template:
+		frappe.throw(
+			_("No enabled Genset Inspection Template is for {0} inspections: make one first.").format(
+				frappe.bold(_(doc.inspection_kind))
+			),
+			title=_("Template Required"),
+		)
 	template = frappe.get_cached_doc(TEMPLATE, doc.template)
 	if template.inspection_kind != doc.inspection_kind or template.disabled:
 		frappe.throw(
@@ -124,6 +134,35 @@ def validate(doc) -> None:
 			_throw(error, doc)
 	if doc.unit and doc.running_hours and doc.docstatus == 0:
 		check_reading(doc.unit, doc.running_hours, reading_time_of_day(doc.inspection_date))
+
+
+def default_template(kind: str | None, item_code: str | None = None) -> str | None:
+	"""The template a new inspection of ``kind`` starts from: the enabled one made for its item, else
+	the enabled one for every item (the first made, when there are several)."""
+	if not kind:
+		return None
+	templates = frappe.get_all(
+		TEMPLATE,
+		filters={"inspection_kind": kind, "disabled": 0},
+		fields=["name", "item_code"],
+		order_by="creation asc, name asc",
+	)
+	for wanted in ([item_code] if item_code else []) + [None]:
+		for template in templates:
+			if (template.item_code or None) == wanted:
+				return template.name
+	return None
+
+
+def _item_of(doc) -> str | None:
+	"""The genset's item, from what the new inspection names so far."""
+	if doc.get("item_code"):
+		return doc.item_code
+	if doc.get("unit"):
+		return frappe.db.get_value(UNIT, doc.unit, "item_code")
+	if doc.get("so_detail"):
+		return frappe.db.get_value("Sales Order Item", doc.so_detail, "item_code")
+	return None
 
 
 def _has_limit(row, field) -> bool:

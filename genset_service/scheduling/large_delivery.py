@@ -5,24 +5,31 @@ A Delivery Note of more gensets than the threshold (Genset Service Settings, def
 deduplicated), which shows its progress on the form. The plan is finished exactly once: the job
 locks the note's row, plans only if the note is still submitted and has no live unit yet, and the
 units' unique key forbids a second set anyway. A note cancelled while its plan is queued gets none.
-A scheduler sweep re-queues a plan whose job died (failed, or its worker was killed). Where no worker
-is alive, the plan is written as the note is submitted, as for small deliveries.
+A scheduler sweep re-queues a plan whose job died (failed, or its worker was killed), a few times with
+a growing pause (15, 30, 60, 120 minutes); after the last attempt the plan is *Stopped* and the Service
+Managers are told, and the form's "Plan again" button starts over. Where no worker is alive, the plan is
+written as the note is submitted, as for small deliveries.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, flt, now_datetime
+from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
 from frappe.utils.background_jobs import generate_qname, get_workers, is_job_enqueued
 
 from genset_service.access.guard import app_action
-from genset_service.scheduling.common import UNIT, genset_items_of, settings
+from genset_service.scheduling.common import UNIT, bulk_update, genset_items_of, notify_users, settings
 from genset_service.scheduling.delivery import plan_delivery_note
 
 DN = "Delivery Note"
 QUEUE = "long"
 STATUS = "genset_planning_status"
 PROGRESS = "genset_planning_progress"
+ATTEMPTS = "genset_planning_attempts"
+RETRY_AT = "genset_planning_retry_at"
 STALE_AFTER_MINUTES = 15
+# the sweep queues a dead plan again this many times, waiting STALE_AFTER_MINUTES * 2**n before the
+# n-th retry (15, 30, 60, 120 minutes); then the plan is Stopped and the managers are told
+MAX_RETRIES = 4
 PROGRESS_EVENT = "genset_planning_progress"
 
 
@@ -121,23 +128,90 @@ def _progress(delivery_note: str, percent: int) -> None:
 	)
 
 
+def retry_delay_minutes(attempt: int) -> int:
+	"""The pause before the sweep's ``attempt``-th retry of a dead plan (1-based)."""
+	return STALE_AFTER_MINUTES * 2 ** (attempt - 1)
+
+
 @app_action
-def requeue_stale_plans() -> list[str]:
+def requeue_stale_plans(now=None) -> list[str]:
 	"""Scheduler sweep: a plan still Queued or Planning after a while whose job is no longer queued or
-	running (it failed, or its worker was killed) is queued again; Failed plans too."""
-	cutoff = add_to_date(now_datetime(), minutes=-STALE_AFTER_MINUTES)
-	stale = frappe.get_all(
+	running (it failed, or its worker was killed), or a Failed one, is queued again once its pause is
+	over, at most MAX_RETRIES times; then it is Stopped and the Service Managers are told."""
+	now = get_datetime(now or now_datetime())
+	cutoff = add_to_date(now, minutes=-STALE_AFTER_MINUTES)
+	stale = [
+		row
+		for row in frappe.get_all(
+			DN,
+			filters={
+				STATUS: ("in", ("Queued", "Planning", "Failed")),
+				"docstatus": 1,
+				"modified": ("<", cutoff),
+			},
+			fields=["name", ATTEMPTS, RETRY_AT],
+		)
+		if not (row.get(RETRY_AT) and get_datetime(row.get(RETRY_AT)) > now)
+		and not is_job_enqueued(job_id(row.name))
+	]
+	retry = {row.name: cint(row.get(ATTEMPTS)) + 1 for row in stale if cint(row.get(ATTEMPTS)) < MAX_RETRIES}
+	stopped = [row.name for row in stale if row.name not in retry]
+	bulk_update(
 		DN,
-		filters={STATUS: ("in", ("Queued", "Planning", "Failed")), "docstatus": 1, "modified": ("<", cutoff)},
-		pluck="name",
+		{
+			**{
+				name: {
+					STATUS: "Queued",
+					ATTEMPTS: attempt,
+					RETRY_AT: add_to_date(now, minutes=retry_delay_minutes(attempt)),
+				}
+				for name, attempt in retry.items()
+			},
+			**{name: {STATUS: "Stopped", RETRY_AT: None} for name in stopped},
+		},
+		update_modified=False,
 	)
-	requeued = [name for name in stale if not is_job_enqueued(job_id(name))]
-	for name in requeued:
+	for name in retry:
 		enqueue_plan(name)
-	return requeued
+	if stopped:
+		tell_managers(stopped)
+	return list(retry)
+
+
+def tell_managers(stopped: list[str]) -> None:
+	"""The Service Managers (Genset Service Settings: escalation role) get a desk notification per plan
+	that will not be retried any more."""
+	from genset_service.scheduling.requests import users_with_role
+
+	managers = users_with_role(settings().escalation_role or "Service Manager")
+	for name in stopped:
+		notify_users(
+			managers,
+			_(
+				"The after-sales plan of Delivery Note {0} failed {1} times and is not retried any more: see the Error Log, then use Plan again."
+			).format(name, MAX_RETRIES + 1),
+			DN,
+			name,
+		)
+
+
+@app_action
+def plan_again(delivery_note: str) -> str:
+	"""A Failed or Stopped plan is queued once more, its attempts from zero (the form's "Plan Again",
+	through ``api.plan.plan_delivery_again``)."""
+	doc = frappe.get_doc(DN, delivery_note)
+	doc.check_permission("submit")
+	if doc.docstatus != 1 or doc.get(STATUS) not in ("Failed", "Stopped"):
+		frappe.throw(
+			_("Delivery Note {0}: only a Failed or Stopped plan can be started again.").format(doc.name),
+			title=_("Nothing to Plan Again"),
+		)
+	doc.db_set({STATUS: "Queued", PROGRESS: 0, ATTEMPTS: 0, RETRY_AT: None}, update_modified=False)
+	enqueue_plan(doc.name)
+	return "Queued"
 
 
 def cancel_queued_plan(doc) -> None:
 	"""On cancel: a plan still waiting will find the note cancelled and write nothing."""
-	if doc.get(STATUS) in ("Queued", "Planning", "Failed"):
+	if doc.get(STATUS) in ("Queued", "Planning", "Failed", "Stopped"):
 		doc.db_set(STATUS, "Cancelled", update_modified=False)

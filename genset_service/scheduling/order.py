@@ -2,22 +2,32 @@
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, nowdate
+from frappe.utils import add_months, flt, getdate, nowdate
 
-from genset_service.planning import Terms, TermsError, contract_status, plan_order, resolve_terms
+from genset_service.planning import Terms, TermsError, contract_status, plan_order, reconcile, resolve_terms
 from genset_service.scheduling.common import (
 	CONTRACT,
 	TERM_NAMES,
 	bulk_insert,
+	bulk_update,
 	genset_items_of,
 	get_rules,
 	item_terms,
 	line_overrides,
 	settings,
 	standard_values,
+	terms_of,
 	throw,
 )
-from genset_service.scheduling.tasks import TaskContext, cancel_open_tasks, insert_tasks
+from genset_service.scheduling.tasks import (
+	TaskContext,
+	apply_changes,
+	cancel_open_tasks,
+	existing_tasks,
+	insert_tasks,
+)
+
+CONTRACT_ITEM = "Genset Service Contract Item"
 
 
 def genset_lines(doc) -> list[tuple[object, dict, Terms]]:
@@ -58,20 +68,22 @@ def make_contract(doc, lines, source_field: str = "sales_order", start_date=None
 		}
 	)
 	for row, item, terms in lines:
-		contract.append(
-			"items",
-			{
-				"item_code": row.item_code,
-				"item_name": row.item_name,
-				"qty": row.get("stock_qty") or row.qty,
-				"delivery_date": row.get("delivery_date") or doc.get("posting_date"),
-				"kva": item.genset_kva,
-				"so_detail": row.name if source_field == "sales_order" else row.get("so_detail"),
-				**{name: getattr(terms, name) for name in TERM_NAMES},
-			},
-		)
+		contract.append("items", contract_item(doc, row, item, terms, source_field))
 	write_submitted(contract)
 	return contract
+
+
+def contract_item(doc, row, item, terms, source_field: str = "sales_order") -> dict:
+	"""The contract's row of one genset line: what was sold, when it is delivered, on which terms."""
+	return {
+		"item_code": row.item_code,
+		"item_name": row.item_name,
+		"qty": row.get("stock_qty") or row.qty,
+		"delivery_date": row.get("delivery_date") or doc.get("posting_date"),
+		"kva": item.genset_kva,
+		"so_detail": row.name if source_field == "sales_order" else row.get("so_detail"),
+		**{name: getattr(terms, name) for name in TERM_NAMES},
+	}
 
 
 def write_submitted(contract) -> None:
@@ -140,3 +152,89 @@ def cancel_contracts(filters: dict) -> None:
 		contract = frappe.get_doc(CONTRACT, name)
 		contract.flags.ignore_permissions = True
 		contract.cancel()
+
+
+def order_plan(doc, contract: str, lines) -> list:
+	return plan_order(
+		get_rules(),
+		contract,
+		getdate(doc.transaction_date),
+		[(row.name, getdate(row.delivery_date)) for row, _item, _terms in lines],
+	)
+
+
+def follow_order_change(doc) -> None:
+	"""A submitted order changed (ERPNext's Update Items: rows re-dated, added, removed, re-counted):
+	the contract's rows and the order's plan follow, in bulk. The contract's rows are the app's record of
+	what the order was (Update Items writes the order's rows before the order is saved, so the order
+	before save already holds the change). Done tasks never move; a line's open tasks go with it."""
+	lines = genset_lines(doc)
+	contract = frappe.db.get_value(CONTRACT, {"sales_order": doc.name, "docstatus": 1}, "name")
+	if not contract:
+		plan_sales_order(doc)  # the order's first genset line was added after submit
+		return
+	if not lines:
+		cancel_sales_order(doc)  # no genset left on the order: nothing to serve
+		return
+	stored = {
+		row.so_detail: row
+		for row in frappe.get_all(
+			CONTRACT_ITEM,
+			filters={"parent": contract, "parenttype": CONTRACT},
+			fields=["name", "so_detail", "qty", "delivery_date", *TERM_NAMES],
+		)
+	}
+	current = {row.name: (row, item, terms) for row, item, terms in lines}
+	changed = {}
+	for line, (row, item, terms) in current.items():
+		before = stored.get(line)
+		if not before:
+			continue
+		values = contract_item(doc, row, item, terms)
+		if (
+			flt(before.qty) != flt(values["qty"])
+			or getdate(before.delivery_date) != getdate(values["delivery_date"])
+			or terms_of(before) != terms
+		):
+			changed[before.name] = {field: values[field] for field in ("qty", "delivery_date", *TERM_NAMES)}
+	removed = [row.name for line, row in stored.items() if line not in current]
+	added = [contract_item(doc, *current[line]) for line in current if line not in stored]
+	if not (changed or removed or added):
+		return  # nothing the plan reads changed (a rate, a note, a status)
+
+	bulk_update(CONTRACT_ITEM, changed)
+	if removed:
+		child = frappe.qb.DocType(CONTRACT_ITEM)
+		frappe.qb.from_(child).delete().where(child.name.isin(removed)).run()
+	if added:
+		values = {**standard_values(), "docstatus": 1, "parent": contract, "parenttype": CONTRACT}
+		count = len(stored) - len(removed)
+		bulk_insert(
+			CONTRACT_ITEM,
+			[
+				{
+					**values,
+					**row,
+					"name": frappe.generate_hash(length=10),
+					"parentfield": "items",
+					"idx": count + index,
+				}
+				for index, row in enumerate(added, 1)
+			],
+		)
+	changes = reconcile(existing_tasks(contract), order_plan(doc, contract, lines))
+	apply_changes(
+		changes,
+		TaskContext(
+			customer=doc.customer,
+			company=doc.company,
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+			contract=contract,
+			details={row.name: {"item_code": row.item_code} for row, _item, _terms in lines},
+		),
+	)
+	# until the gensets are delivered, the contract's end is estimated from the planned deliveries
+	if not frappe.db.exists("Genset Unit", {"contract": contract}):
+		end = max(add_months(getdate(row.delivery_date), terms.service_months) for row, _item, terms in lines)
+		frappe.db.set_value(CONTRACT, contract, "end_date", end)

@@ -224,7 +224,7 @@ def send_digest(today, role: str | None) -> int:
 	ending = frappe.db.count(
 		UNIT,
 		{
-			"status": ("!=", "Cancelled"),
+			"status": ("not in", ("Cancelled", "Returned")),
 			"warranty_end_date": ("between", [today, add_days(today, WARRANTY_WINDOW_DAYS)]),
 		},
 	)

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
+from genset_service.planning import covered_by
 from genset_service.scheduling.common import live_unit, require_signoff, settings
 from genset_service.scheduling.readings import check_reading, record_reading, remove_reading
 from genset_service.scheduling.tasks import close_task, reopen_task
@@ -30,7 +31,7 @@ def validate(doc) -> None:
 	unit = live_unit(doc.unit, ["customer", "company", "serial_no", "warranty_status", "running_hours"])
 	doc.customer, doc.company, doc.serial_no = unit.customer, unit.company, unit.serial_no
 	if doc.docstatus == 0:
-		doc.in_warranty = 1 if unit.warranty_status in ("In Warranty", "Extended") else 0
+		doc.in_warranty = 1 if covered_by(unit.warranty_status) else 0
 	for row in doc.parts:
 		row.chargeable = 0 if doc.in_warranty else 1
 	if doc.service_request:

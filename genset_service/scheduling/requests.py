@@ -8,7 +8,7 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from genset_service.access.guard import app_action
 from genset_service.permissions import customers_of, is_portal_user
-from genset_service.planning import Event
+from genset_service.planning import Event, covered_by
 from genset_service.planning.clocks import escalation_level
 from genset_service.scheduling import clocks
 from genset_service.scheduling.common import (
@@ -51,7 +51,8 @@ def validate(doc) -> None:
 			frappe.throw(_("Genset Unit {0} is not one of yours.").format(doc.unit), frappe.PermissionError)
 		doc.item_code, doc.serial_no, doc.contract = unit.item_code, unit.serial_no, unit.contract
 		if doc.is_new():
-			doc.in_warranty = 1 if unit.warranty_status in ("In Warranty", "Extended") else 0
+			doc.warranty_cover = covered_by(unit.warranty_status) or _("Out of Warranty")
+			doc.in_warranty = 1 if covered_by(unit.warranty_status) else 0
 	clocks.on_validate(doc, service.default_priority)
 	clocks.set_clocks(doc)
 
@@ -74,14 +75,48 @@ def after_insert(doc) -> None:
 
 
 def make_quotation(doc) -> str | None:
-	"""Out of warranty the work is charged: a draft quotation for labour, to which parts are added."""
+	"""Out of warranty the work is charged: a draft quotation for labour, to which parts are added.
+	When none can be drafted (no Labour Item, or ERPNext refuses it) the request is kept all the same,
+	and the request and the Service Managers are told why."""
 	labour = settings().labour_item
 	if not labour:
-		frappe.msgprint(
-			_("Set a Labour Item in Genset Service Settings to quote out-of-warranty work automatically."),
-			indicator="orange",
+		no_quotation(
+			doc,
+			_(
+				"Request {0} is out of warranty but no quotation was drafted: set a Labour Item in Genset Service Settings."
+			).format(doc.name),
 		)
 		return None
+	savepoint = "genset_quotation"
+	frappe.db.savepoint(savepoint)
+	try:
+		return draft_quotation(doc, labour)
+	except frappe.QueryDeadlockError:
+		raise
+	except Exception as error:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(
+			f"Genset quotation of {doc.name}", reference_doctype=REQUEST, reference_name=doc.name
+		)
+		no_quotation(
+			doc,
+			_("Request {0} is out of warranty but its quotation could not be drafted: {1}").format(
+				doc.name, frappe.utils.strip_html(str(error))[:200]
+			),
+		)
+		return None
+
+
+def no_quotation(doc, message: str) -> None:
+	"""Say on the request, to its Service Managers and to the desk user who opened it, why the work is
+	not quoted yet."""
+	doc.add_comment("Info", message)
+	notify_users(users_with_role(settings().escalation_role or "Service Manager"), message, REQUEST, doc.name)
+	if not is_portal_user():
+		frappe.msgprint(message, indicator="orange", alert=True)
+
+
+def draft_quotation(doc, labour: str) -> str:
 	quotation = frappe.get_doc(
 		{
 			"doctype": "Quotation",

@@ -21,7 +21,9 @@ def refresh_statuses() -> None:
 	).run()
 
 	unit = frappe.qb.DocType(UNIT)
-	started = (unit.status != "Cancelled") & (unit.warranty_basis != "Expected Commissioning")
+	started = (unit.status.notin(("Cancelled", "Returned"))) & (
+		unit.warranty_basis != "Expected Commissioning"
+	)
 	frappe.qb.update(unit).set(unit.warranty_status, "Expired").where(started).where(
 		unit.warranty_end_date < today
 	).run()

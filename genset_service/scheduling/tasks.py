@@ -135,8 +135,8 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 				"unit": detail.get("unit"),
 				"item_code": detail.get("item_code"),
 				"serial_no": detail.get("serial_no"),
-				"reference_doctype": context.reference_doctype,
-				"reference_name": context.reference_name,
+				"reference_doctype": detail.get("reference_doctype") or context.reference_doctype,
+				"reference_name": detail.get("reference_name") or context.reference_name,
 				"plan_key": occurrence.key,
 				"completed_on": today if done else None,
 				"completed_by": user if done else None,
@@ -153,7 +153,10 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 					"allocated_to": assignee,
 					"description": _("{0} for {1}, due {2}").format(
 						_(occurrence.service_type),
-						detail.get("serial_no") or detail.get("unit") or context.reference_name,
+						detail.get("serial_no")
+						or detail.get("unit")
+						or detail.get("reference_name")
+						or context.reference_name,
 						frappe.format(occurrence.due_from, {"fieldtype": "Date"}),
 					),
 					"reference_type": TASK,
@@ -190,6 +193,52 @@ def existing_tasks(key_prefix: str) -> list[ExistingTask]:
 
 def apply_changes(changes: Changes, context: TaskContext) -> None:
 	"""Write a reconciled plan: moved tasks in one UPDATE, new ones in bulk, dropped ones cancelled."""
+	apply_many([(changes, context)])
+
+
+def apply_many(work: list[tuple[Changes, TaskContext]]) -> None:
+	"""Write many reconciled plans at once: every moved task in one UPDATE (and its ToDo's date in
+	another), every dropped one cancelled in one, the new ones inserted in one batch per customer and
+	contract (each task keeps its own unit and reference through the context's details)."""
+	moved, cancel, groups = {}, [], {}
+	for changes, context in work:
+		moved.update(changes.update)
+		cancel.extend(changes.cancel)
+		if changes.insert:
+			key = (context.customer, context.company, context.contract)
+			if key not in groups:
+				groups[key] = (
+					TaskContext(
+						customer=context.customer,
+						company=context.company,
+						reference_doctype=context.reference_doctype,
+						reference_name=context.reference_name,
+						contract=context.contract,
+					),
+					[],
+				)
+			group_context, occurrences = groups[key]
+			group_context.details.update(
+				{
+					line: {
+						"reference_doctype": context.reference_doctype,
+						"reference_name": context.reference_name,
+						**detail,
+					}
+					for line, detail in context.details.items()
+				}
+			)
+			occurrences.extend(changes.insert)
+	move_tasks(moved)
+	for group_context, occurrences in groups.values():
+		insert_tasks(occurrences, group_context)
+	cancel_tasks(cancel)
+
+
+def move_tasks(moved: dict[str, Occurrence]) -> None:
+	"""Open tasks to new dates (status from the dates), and their open ToDos' dates: two UPDATEs."""
+	if not moved:
+		return
 	today = getdate(nowdate())
 	bulk_update(
 		TASK,
@@ -200,19 +249,16 @@ def apply_changes(changes: Changes, context: TaskContext) -> None:
 				"due_hours": occurrence.due_hours or 0,
 				"status": task_status(occurrence.due_from, occurrence.due_to, today),
 			}
-			for name, occurrence in changes.update.items()
+			for name, occurrence in moved.items()
 		},
 	)
-	if changes.update:
-		todo = frappe.qb.DocType("ToDo")
-		due = Case()
-		for name, occurrence in changes.update.items():
-			due = due.when(todo.reference_name == name, occurrence.due_to)
-		frappe.qb.update(todo).set(todo.date, due.else_(todo.date)).where(todo.reference_type == TASK).where(
-			todo.reference_name.isin(list(changes.update))
-		).where(todo.status == "Open").run()
-	insert_tasks(changes.insert, context)
-	cancel_tasks(changes.cancel)
+	todo = frappe.qb.DocType("ToDo")
+	due = Case()
+	for name, occurrence in moved.items():
+		due = due.when(todo.reference_name == name, occurrence.due_to)
+	frappe.qb.update(todo).set(todo.date, due.else_(todo.date)).where(todo.reference_type == TASK).where(
+		todo.reference_name.isin(list(moved))
+	).where(todo.status == "Open").run()
 
 
 def cancel_tasks(names: list[str]) -> None:

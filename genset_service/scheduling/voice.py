@@ -11,12 +11,13 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	TransactionLost,
+	bulk_update,
 	insert_if_absent,
 	live_unit,
 	send_email_safely,
 	settings,
 )
-from genset_service.scheduling.tasks import close_task, open_service_task, reopen_task
+from genset_service.scheduling.tasks import close_task, close_todos, open_service_task, reopen_task
 
 SURVEY = "Genset Satisfaction Survey"
 SURVEY_SERVICE = "Satisfaction Survey"
@@ -186,14 +187,28 @@ def answer_survey(survey, answers: dict) -> None:
 	survey.flags.ignore_permissions = True
 	survey.save()
 
-	task = frappe.qb.DocType(TASK)
-	frappe.qb.update(task).set(task.status, TaskStatus.DONE).set(task.completed_on, nowdate()).where(
-		task.contract == survey.contract
-	).where(task.service_type == SURVEY_SERVICE).where(task.occurrence == survey.occurrence).where(
-		task.status.isin(TaskStatus.OPEN)
-	).run()
+	close_round(survey)
 	if is_low(survey):
 		survey.db_set("follow_up_task", _open_follow_up(survey))
+
+
+def close_round(survey) -> list[str]:
+	"""The round's open tasks (one per genset of the contract) are Done, and so are their ToDos: an
+	assignee's open ToDo count decides the next least-loaded assignment."""
+	names = frappe.get_all(
+		TASK,
+		filters={
+			"contract": survey.contract,
+			"service_type": SURVEY_SERVICE,
+			"occurrence": survey.occurrence,
+			"status": ("in", TaskStatus.OPEN),
+		},
+		pluck="name",
+	)
+	today = nowdate()
+	bulk_update(TASK, {name: {"status": TaskStatus.DONE, "completed_on": today} for name in names})
+	close_todos(names)
+	return names
 
 
 def is_low(survey) -> bool:

@@ -3,31 +3,15 @@ that order is submitted, withdrawn exactly when it is cancelled."""
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import flt, getdate, nowdate
+
+from genset_service.scheduling.common import bulk_update
+from genset_service.scheduling.replan import refresh_units
 
 EXTENSION = "Genset Warranty Extension"
 EXTENSION_UNIT = "Genset Warranty Extension Unit"
 UNIT = "Genset Unit"
 APPLIED = "Applied"
-
-
-def extension_totals(unit: str) -> tuple[int, float]:
-	"""Extra months and hours of the applied extensions of a unit (one query)."""
-	parent = frappe.qb.DocType(EXTENSION)
-	child = frappe.qb.DocType(EXTENSION_UNIT)
-	row = (
-		frappe.qb.from_(child)
-		.join(parent)
-		.on(parent.name == child.parent)
-		.select(Coalesce(Sum(parent.extra_months), 0), Coalesce(Sum(parent.extra_hours), 0))
-		.where(child.unit == unit)
-		.where(child.parenttype == EXTENSION)
-		.where(parent.docstatus == 1)
-		.where(parent.status == APPLIED)
-		.run()
-	)
-	return (int(row[0][0] or 0), flt(row[0][1])) if row else (0, 0)
 
 
 def validate(doc) -> None:
@@ -63,8 +47,10 @@ def validate(doc) -> None:
 				),
 				title=_("Wrong Customer"),
 			)
-		if unit.status == "Cancelled":
-			frappe.throw(_("Row #{0}: Genset Unit {1} is cancelled.").format(row.idx, row.unit))
+		if unit.status in ("Cancelled", "Returned"):
+			frappe.throw(
+				_("Row #{0}: Genset Unit {1} is {2}.").format(row.idx, row.unit, _(unit.status).lower())
+			)
 		if doc.docstatus == 0 and (
 			unit.warranty_status == "Expired" or request_date > getdate(unit.warranty_end_date)
 		):
@@ -132,8 +118,6 @@ def on_order_cancel(order) -> None:
 
 
 def _set_applied(order, status: str) -> None:
-	from genset_service.scheduling.unit import refresh_units
-
 	name = order.get("genset_warranty_extension")
 	if not name:
 		return
@@ -144,5 +128,10 @@ def _set_applied(order, status: str) -> None:
 		)
 	extension.db_set({"status": status, "sales_order": order.name})
 	ends = refresh_units([row.unit for row in extension.units])
-	for row in extension.units:
-		row.db_set("warranty_end_after", ends.get(row.unit) if status == APPLIED else None)
+	bulk_update(
+		EXTENSION_UNIT,
+		{
+			row.name: {"warranty_end_after": ends.get(row.unit) if status == APPLIED else None}
+			for row in extension.units
+		},
+	)

@@ -80,20 +80,46 @@ def apply_settings_defaults():
 		frappe.db.set_single_value(doctype, "escalation_role", "Service Manager")
 
 
-def install_default_records():
-	"""Insert the shipped default records that are missing (by name)."""
+# the shipped default records already installed on this site, as "DocType/name": each is installed
+# once, so that a System Manager's deletion (of the customer Notification, a webhook...) is respected
+INSTALLED_KEY = "genset_service_installed_records"
+
+
+def shipped_records() -> list[dict]:
+	records = []
 	for filename in RECORD_FILES:
-		records = json.loads((RECORDS / filename).read_text())
-		if not records:
+		records += json.loads((RECORDS / filename).read_text())
+	return records
+
+
+def record_id(record: dict) -> str:
+	return f"{record['doctype']}/{record['name']}"
+
+
+def installed_records() -> set[str]:
+	return set(json.loads(frappe.db.get_global(INSTALLED_KEY) or "[]"))
+
+
+def mark_installed(ids) -> None:
+	frappe.db.set_global(INSTALLED_KEY, json.dumps(sorted(installed_records() | set(ids))))
+
+
+def install_default_records():
+	"""Insert each shipped default record once: a record installed before (and since edited or
+	deleted) is left as the site has it; a record a new version ships is installed on migrate."""
+	done = installed_records()
+	records = [record for record in shipped_records() if record_id(record) not in done]
+	existing = {
+		doctype: set(frappe.get_all(doctype, pluck="name")) for doctype in {r["doctype"] for r in records}
+	}
+	for record in records:
+		if record["name"] in existing[record["doctype"]]:
 			continue
-		doctype = records[0]["doctype"]
-		existing = set(frappe.get_all(doctype, pluck="name"))
-		for record in records:
-			if record["name"] in existing:
-				continue
-			doc = frappe.get_doc(record)
-			doc.flags.ignore_links = True  # records may name each other (on_rejection_service)
-			doc.insert(ignore_permissions=True, ignore_if_duplicate=True)
+		doc = frappe.get_doc(record)
+		doc.flags.ignore_links = True  # records may name each other (on_rejection_service)
+		doc.insert(ignore_permissions=True, ignore_if_duplicate=True)
+	if records:
+		mark_installed(record_id(record) for record in records)
 
 
 def before_uninstall():

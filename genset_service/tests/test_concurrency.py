@@ -301,7 +301,7 @@ class TestConcurrentFieldActions(CommittedCase):
 		request = self.emergency()
 		frappe.db.set_value("Genset Service Task", request.task, "assigned_to", self.user)  # his request
 		frappe.db.commit()
-		arrived = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=3)
+		arrived = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=3)
 		for _round in range(3):
 			action = {
 				"id": f"phone-twice-{frappe.generate_hash(length=10)}",

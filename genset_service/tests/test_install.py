@@ -60,3 +60,75 @@ class TestInstallAfterGetApp(FrappeTestCase):
 			before_install()
 		rebuild.assert_not_called()
 		self.assertEqual(frappe.cache.get_value("app_modules"), rebuilt)
+
+
+class TestDefaultRecordsInstalledOnce(FrappeTestCase):
+	"""The shipped Notification and webhooks are installed once: a deletion survives `bench migrate`."""
+
+	def setUp(self):
+		from genset_service.setup.install import shipped_records
+
+		self.notification = next(r for r in shipped_records() if r["doctype"] == "Notification")
+		self.webhook = next(r for r in shipped_records() if r["doctype"] == "Webhook")
+
+	def migrate(self):
+		from genset_service.setup.install import after_migrate
+
+		after_migrate()  # what `bench migrate` runs after syncing the app
+
+	def test_a_deleted_notification_and_webhook_stay_deleted_after_migrate(self):
+		self.assertTrue(frappe.db.exists("Notification", self.notification["name"]))
+		frappe.delete_doc("Notification", self.notification["name"], ignore_permissions=True)
+		frappe.delete_doc("Webhook", self.webhook["name"], ignore_permissions=True)
+		self.migrate()
+		self.assertFalse(frappe.db.exists("Notification", self.notification["name"]))
+		self.assertFalse(frappe.db.exists("Webhook", self.webhook["name"]))
+
+	def test_an_edited_record_keeps_its_edit(self):
+		name = self.notification["name"]
+		frappe.db.set_value("Notification", name, "subject", "Our own subject")
+		self.migrate()
+		self.assertEqual(frappe.db.get_value("Notification", name, "subject"), "Our own subject")
+
+	def test_a_record_a_new_version_ships_is_installed_on_migrate(self):
+		from genset_service.setup.install import INSTALLED_KEY, installed_records, record_id
+
+		name = self.notification["name"]
+		frappe.delete_doc("Notification", name, ignore_permissions=True)
+		# as on a site upgraded to the version that first ships it: never installed there
+		ids = installed_records() - {record_id(self.notification)}
+		frappe.db.set_global(INSTALLED_KEY, frappe.as_json(sorted(ids)))
+		self.migrate()
+		self.assertTrue(frappe.db.exists("Notification", name))
+		self.assertIn(record_id(self.notification), installed_records())
+
+	def test_the_upgrade_patch_counts_every_shipped_record_as_installed(self):
+		from genset_service.patches.v0_5.default_records_installed_once import execute
+		from genset_service.setup.install import INSTALLED_KEY, installed_records, record_id, shipped_records
+
+		frappe.db.set_global(INSTALLED_KEY, None)
+		frappe.delete_doc("Notification", self.notification["name"], ignore_permissions=True)
+		execute()
+		self.assertEqual(installed_records(), {record_id(r) for r in shipped_records()})
+		self.migrate()
+		self.assertFalse(frappe.db.exists("Notification", self.notification["name"]))
+
+
+class TestSiteAddressPatch(FrappeTestCase):
+	def test_stored_none_parts_are_removed_from_the_units_site_address(self):
+		from genset_service.patches.v0_5.site_addresses_without_none import execute
+		from genset_service.tests.utils import make_delivered_unit, make_genset_item
+
+		frappe.db.savepoint("genset_patch")
+		try:
+			unit = make_delivered_unit(make_genset_item())
+			frappe.db.set_value(
+				"Genset Unit", unit.name, "site_address_display", "Hafenstr. 1<br>\nNone HAMBURG<br>\nGermany"
+			)
+			execute()
+			self.assertEqual(
+				frappe.db.get_value("Genset Unit", unit.name, "site_address_display"),
+				"Hafenstr. 1<br>\nHAMBURG<br>\nGermany",
+			)
+		finally:
+			frappe.db.rollback(save_point="genset_patch")

@@ -14,6 +14,7 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_delivery_note,
 	make_sales_order,
+	make_user,
 )
 
 test_ignore = TEST_IGNORE
@@ -82,6 +83,70 @@ class TestLargeDelivery(GensetTestCase):
 			self.assertNotIn(delivery.name, large_delivery.requeue_stale_plans())
 		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
 		self.assertEqual(large_delivery.plan_in_background(delivery.name), "already planned")
+		self.assertEqual(self.units(delivery), 3)
+
+	def test_a_plan_that_keeps_failing_backs_off_then_stops_and_tells_the_managers(self):
+		delivery = self.deliver(3)
+		manager = make_user("gs-planning-manager@example.com", ["Service Manager"])
+		started = add_to_date(now_datetime(), hours=1)
+		frappe.db.set_value(
+			DN,
+			delivery.name,
+			{"genset_planning_status": "Failed", "modified": add_to_date(now_datetime(), hours=-1)},
+			update_modified=False,
+		)
+		self.queued.clear()
+		now, waits = started, []
+		with patch(f"{MODULE}.is_job_enqueued", return_value=False):
+			for attempt in range(1, large_delivery.MAX_RETRIES + 1):
+				self.assertEqual(large_delivery.requeue_stale_plans(now), [delivery.name])
+				status, attempts, retry_at = frappe.db.get_value(
+					DN,
+					delivery.name,
+					["genset_planning_status", "genset_planning_attempts", "genset_planning_retry_at"],
+				)
+				self.assertEqual((status, attempts), ("Queued", attempt))
+				waits.append(round((retry_at - now).total_seconds() / 60))
+				# the job fails again; before its pause is over the sweep leaves it alone
+				frappe.db.set_value(
+					DN, delivery.name, "genset_planning_status", "Failed", update_modified=False
+				)
+				self.assertEqual(large_delivery.requeue_stale_plans(add_to_date(retry_at, minutes=-1)), [])
+				now = add_to_date(retry_at, minutes=1)
+			self.assertEqual(waits, [15, 30, 60, 120])
+			self.assertEqual(len(self.queued), large_delivery.MAX_RETRIES)
+
+			# the last failure: no more retries, the plan is Stopped and the managers are told once
+			self.assertEqual(large_delivery.requeue_stale_plans(now), [])
+			self.assertEqual(frappe.db.get_value(DN, delivery.name, "genset_planning_status"), "Stopped")
+			self.assertEqual(large_delivery.requeue_stale_plans(add_to_date(now, days=1)), [])
+		self.assertEqual(len(self.queued), large_delivery.MAX_RETRIES)
+		told = frappe.get_all(
+			"Notification Log",
+			filters={"for_user": manager, "document_type": DN, "document_name": delivery.name},
+			pluck="subject",
+		)
+		self.assertEqual(len(told), 1)
+		self.assertIn("not retried any more", told[0])
+
+		# "Plan Again" on the form starts over, for those who may submit the note
+		from genset_service.api.plan import plan_delivery_again
+
+		frappe.set_user(self.team["Technical Engineer"])
+		with self.assertRaises(frappe.PermissionError):
+			plan_delivery_again(delivery.name)
+		frappe.set_user("Administrator")
+		with self.assertRaises(frappe.DoesNotExistError):
+			plan_delivery_again("DN-NO-SUCH")
+		self.assertEqual(plan_delivery_again(delivery.name)["status"], "Queued")
+		self.assertEqual(
+			frappe.db.get_value(DN, delivery.name, ["genset_planning_status", "genset_planning_attempts"]),
+			("Queued", 0),
+		)
+		# only a Failed or Stopped plan may be started again
+		with self.assertRaisesRegex(frappe.ValidationError, "only a Failed or Stopped plan"):
+			plan_delivery_again(delivery.name)
+		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
 		self.assertEqual(self.units(delivery), 3)
 
 	def test_cancelled_while_queued_gets_no_plan(self):

@@ -7,6 +7,7 @@
 	const $view = document.getElementById("view");
 	const $outbox = document.getElementById("outbox");
 	const $banner = document.getElementById("banner");
+	const $zone = document.getElementById("zone");
 	const state = { work: null, session: null, sending: false, sent: [] };
 	const KINDS = {
 		check_in: "Arrival",
@@ -234,6 +235,7 @@
 		}
 		state.work = await kvGet("work");
 		state.session = await kvGet("session");
+		showZone();
 		state.sent = (await kvGet("sent")) || [];
 		await refresh();
 		route();
@@ -248,6 +250,7 @@
 			const changed = state.session && state.session.user !== session.user;
 			state.session = session;
 			await kvSet("session", session);
+			showZone();
 			if (changed) {
 				// another engineer on this phone: not the first one's work, nor the list of what was sent
 				state.work = null;
@@ -618,7 +621,7 @@
 					${tasks.map(card).join("") || `<p class="muted">Nothing.</p>`}</section>`,
 				)
 				.join("")}
-			<p class="muted small">Loaded ${esc(new Date(state.work.loaded_at).toLocaleString())}. ${
+			<p class="muted small">Loaded ${esc(siteTime(new Date(state.work.loaded_at)))}. ${
 				finished.size
 			} finished on this phone.</p>`;
 		$view.querySelectorAll("button.discard").forEach((button) => {
@@ -1060,21 +1063,67 @@
 		return `${local}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
 	}
 	const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-	const day = (text) =>
-		text ? new Date(String(text).slice(0, 10) + "T00:00:00").toLocaleDateString() : "";
-	// the server's times are the site's wall clock (no offset): shown as they are, in the phone's
-	// format, whatever zone the phone is set to
-	const when = (text) => {
-		const [date, time = "00:00:00"] = String(text || "").split(/[ T]/);
+	// ------------------------------------------------------------------ dates and times
+	// one clock on the phone: the site's. The server's times are the site's wall clock (no offset) and
+	// are shown as they are; the phone's own moments (when the work was loaded) are shown in the site's
+	// zone too, whatever zone the phone is set to. The zone is named once, in the header; dates are
+	// written in the user's date format (Frappe's dd.mm.yyyy, mm/dd/yyyy, yyyy-mm-dd and the like).
+	const session = () => state.session || {};
+	const two = (n) => String(n).padStart(2, "0");
+	const dateText = (y, m, d) =>
+		(session().date_format || "yyyy-mm-dd")
+			.replace(/yyyy/i, String(y))
+			.replace(/mm/i, two(m))
+			.replace(/dd/i, two(d));
+	// Frappe's time formats are 24-hour (HH:mm:ss, HH:mm): the phone shows hours and minutes
+	const clockText = (h, min) => `${two(h)}:${two(min)}`;
+	function showZone() {
+		const zone = session().time_zone;
+		$zone.textContent = zone ? `Times: ${zone}` : "";
+		$zone.hidden = !zone;
+	}
+	function parts(text) {
+		const [date = "", time = ""] = String(text || "").split(/[ T]/);
 		const [y, m, d] = date.split("-").map(Number);
 		const [h, min] = time.split(":").map(Number);
-		if (!y || !m || !d) return "";
-		return new Date(Date.UTC(y, m - 1, d, h || 0, min || 0)).toLocaleString(undefined, {
-			timeZone: "UTC",
-			dateStyle: "medium",
-			timeStyle: "short",
-		});
+		return y && m && d ? { y, m, d, h: h || 0, min: min || 0 } : null;
+	}
+	const day = (text) => {
+		const p = parts(text);
+		return p ? dateText(p.y, p.m, p.d) : "";
 	};
+	const when = (text) => {
+		const p = parts(text);
+		return p ? `${dateText(p.y, p.m, p.d)} ${clockText(p.h, p.min)}` : "";
+	};
+	// a moment of the phone's (a Date) on the site's wall clock
+	function siteTime(date) {
+		if (Number.isNaN(date.getTime())) return "";
+		let p = null;
+		try {
+			const fields = new Intl.DateTimeFormat("en-US", {
+				timeZone: session().time_zone || undefined,
+				year: "numeric",
+				month: "2-digit",
+				day: "2-digit",
+				hour: "2-digit",
+				minute: "2-digit",
+				hourCycle: "h23",
+			}).formatToParts(date);
+			const get = (type) => Number((fields.find((f) => f.type === type) || {}).value);
+			p = { y: get("year"), m: get("month"), d: get("day"), h: get("hour") % 24, min: get("minute") };
+		} catch (e) {
+			// a zone this browser does not know: the phone's own clock
+			p = {
+				y: date.getFullYear(),
+				m: date.getMonth() + 1,
+				d: date.getDate(),
+				h: date.getHours(),
+				min: date.getMinutes(),
+			};
+		}
+		return `${dateText(p.y, p.m, p.d)} ${clockText(p.h, p.min)}`;
+	}
 	const limits = (item) =>
 		item.min_value || item.max_value
 			? `${item.min_value || ""}–${item.max_value || ""} ${item.uom || ""}`

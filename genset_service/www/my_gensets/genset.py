@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from genset_service.events.address import tidy_display
 from genset_service.planning import TaskStatus
 from genset_service.portal import REQUEST_FIELDS, portal_customers
 
@@ -32,11 +33,15 @@ def get_context(context):
 	customers = portal_customers()
 	name = frappe.form_dict.get("unit") or ""
 	unit = frappe.db.get_value(
-		"Genset Unit", {"name": name, "status": ("!=", "Cancelled")}, UNIT_FIELDS, as_dict=True
+		"Genset Unit",
+		{"name": name, "status": ("not in", ("Cancelled", "Returned"))},
+		UNIT_FIELDS,
+		as_dict=True,
 	)
 	if not unit or unit.customer not in customers:
 		# another customer's genset does not exist for this user
 		raise frappe.PageDoesNotExistError
+	unit.site_address_display = tidy_display(unit.site_address_display, drop_none=True)
 	context.unit = unit
 	context.title = unit.item_name
 	context.show_sidebar = True

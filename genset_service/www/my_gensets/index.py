@@ -4,6 +4,7 @@ and the visits that wait for the customer's signature."""
 import frappe
 from frappe import _
 
+from genset_service.events.address import tidy_display
 from genset_service.portal import page_number, paginate, portal_customers, search_text
 
 no_cache = 1
@@ -16,7 +17,7 @@ def get_context(context):
 	context.no_breadcrumbs = True
 	context.show_sidebar = True
 	context.q = search_text()
-	filters = {"customer": ("in", customers), "status": ("!=", "Cancelled")}
+	filters = {"customer": ("in", customers), "status": ("not in", ("Cancelled", "Returned"))}
 	or_filters = None
 	if context.q:
 		like = f"%{context.q}%"
@@ -49,6 +50,8 @@ def get_context(context):
 		limit_start=start,
 		limit_page_length=length,
 	)
+	for unit in context.units:
+		unit.site_address_display = tidy_display(unit.site_address_display, drop_none=True)
 	context.surveys = frappe.get_all(
 		"Genset Satisfaction Survey",
 		filters={"customer": ("in", customers), "status": "Sent"},

@@ -429,7 +429,7 @@ class TestDispatch(GensetTestCase):
 		# answer leaves the emergency on straight lines, and says so
 		from unittest.mock import patch
 
-		from genset_service.dispatch import travel
+		from genset_service.dispatch import road_client
 
 		settings = frappe.get_single("Genset Service Settings")
 		settings.routing_engine, settings.routing_url = "OSRM", "http://127.0.0.1:9"
@@ -440,7 +440,7 @@ class TestDispatch(GensetTestCase):
 				[0 if i == j else 80.0 for j in pins] for i in pins
 			]
 
-		with self.freeze_time(ten), patch.object(travel, "road_matrix", side_effect=two_hours):
+		with self.freeze_time(ten), patch.object(road_client, "road_matrix", side_effect=two_hours):
 			found = board.nearest(request.name)
 		self.assertEqual(found["travel"], "by road (OSRM)")
 		self.assertEqual(
@@ -449,7 +449,7 @@ class TestDispatch(GensetTestCase):
 		)
 		with (
 			self.freeze_time(ten),
-			patch.object(travel, "road_matrix", side_effect=travel.RoadError("refused")),
+			patch.object(road_client, "road_matrix", side_effect=road_client.RoadError("refused")),
 		):
 			found = board.nearest(request.name)
 		self.assertRegex(found["travel"], "straight line: the routing server did not answer")

@@ -83,7 +83,7 @@ class TestGensetFieldAction(GensetTestCase):
 
 	def send(self, kind, payload, action_id="phone-0001-abcd", at=None, user=None):
 		frappe.set_user(user or self.user)
-		at = at or (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)).astimezone(
+		at = at or (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)).astimezone(
 			datetime.timezone(datetime.timedelta(hours=3))
 		)
 		try:
@@ -184,7 +184,9 @@ class TestGensetFieldAction(GensetTestCase):
 			{
 				"unit": self.unit.name,
 				"service_type": "Field Maintenance",
-				"start": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)).isoformat(),
+				"start": (
+					datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
+				).isoformat(),
 				"work_done": "Replaced the oil filter",
 				"parts": [{"item_code": self.filter, "qty": 2}],
 				"signatory": "Site Manager",
@@ -385,7 +387,7 @@ class TestGensetFieldAction(GensetTestCase):
 			"refusal": "expects a number",
 			"refused_id": "phone-photos-0004",
 		}
-		at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+		at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
 		answer = self.send("inspection", draft, action_id="phone-photos-0004-d", at=at)
 		again = self.send("inspection", draft, action_id="phone-photos-0004-d", at=at)  # after a timeout
 		self.assertEqual((answer["status"], again["name"], again["replay"]), ("Draft", answer["name"], True))
@@ -407,7 +409,7 @@ class TestGensetFieldAction(GensetTestCase):
 							"kind": "inspection",
 							"user": "gs-someone-else@example.com",
 							"at": (
-								datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+								datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
 							).isoformat(),
 							"payload": self.inspection_payload(),
 						}
@@ -494,7 +496,7 @@ class TestGensetFieldAction(GensetTestCase):
 				"inspection",
 				self.inspection_payload(),
 				"in the future",
-				{"at": datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=2)},
+				{"at": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)},
 			),
 			("teleport", {}, "Unknown action", {}),
 		):

@@ -1,8 +1,10 @@
 # Copyright (c) 2026, genset_service developers and contributors
 # For license information, please see license.txt
 
+import frappe
 
 from genset_service.access.guard import AppDocument
+from genset_service.api.guard import Name, checked
 from genset_service.scheduling import inspection
 
 
@@ -18,3 +20,15 @@ class GensetInspection(AppDocument):
 
 	def on_cancel(self):
 		inspection.on_cancel(self)
+
+
+@frappe.whitelist()
+@checked
+def default_template(
+	inspection_kind: Name, unit: Name | None = None, item_code: Name | None = None
+) -> str | None:
+	"""The template a new inspection of this kind starts from (the form fills its checklist from it)."""
+	if not frappe.has_permission("Genset Inspection", "create"):
+		raise frappe.PermissionError
+	doc = frappe._dict(unit=unit, item_code=item_code)
+	return inspection.default_template(inspection_kind, inspection._item_of(doc))

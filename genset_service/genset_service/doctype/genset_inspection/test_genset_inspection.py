@@ -4,6 +4,7 @@
 import frappe
 from frappe.utils import add_days, add_months, getdate
 
+from genset_service.genset_service.doctype.genset_inspection.genset_inspection import default_template
 from genset_service.planning import TaskStatus
 from genset_service.scheduling.common import TASK, UNIT
 from genset_service.tests.utils import (
@@ -20,6 +21,7 @@ from genset_service.tests.utils import (
 
 test_ignore = TEST_IGNORE
 INSPECTION = "Genset Inspection"
+TEMPLATE = "Genset Inspection Template"
 
 
 def unit_task(unit, service_type, seq=1):
@@ -144,6 +146,95 @@ class TestGensetInspection(GensetTestCase):
 		)
 		self.assertEqual(getdate(follow_up.due_to), add_days(self.today, 2))  # within 48 h
 		self.assertEqual(unit_task(unit.name, "Regular Inspection").status, TaskStatus.DONE)
+
+	# ---------------------------------------------------------------- a new inspection's checklist
+	def test_a_new_inspection_given_only_its_kind_and_unit_gets_its_checklist(self):
+		unit = self.delivered_unit()
+		engineer = self.team["After-sales Engineer"]
+		frappe.set_user(engineer)
+		# as the REST API inserts it (POST /api/resource): no template, no rows
+		inserted = frappe.client.insert(
+			{"doctype": INSPECTION, "inspection_kind": "Regular", "unit": unit.name}
+		)
+		doc = frappe.get_doc(INSPECTION, inserted["name"])
+		template = frappe.get_doc(TEMPLATE, "Regular Inspection (Standard)")
+		self.assertEqual((doc.template, doc.inspector, doc.docstatus), (template.name, engineer, 0))
+		self.assertEqual(
+			[
+				(r.section, r.checkpoint, r.reading_type, r.min_value, r.max_value, r.mandatory)
+				for r in doc.readings
+			],
+			[
+				(r.section, r.checkpoint, r.reading_type, r.min_value, r.max_value, r.mandatory)
+				for r in template.items
+			],
+		)
+		self.assertTrue(doc.readings)
+		# the form asks the same question before the first save
+		self.assertEqual(default_template("Regular", unit=unit.name), template.name)
+		self.assertEqual(default_template("Pre-shipment"), "Pre-shipment Inspection (Standard)")
+
+	def test_what_the_user_gave_is_kept(self):
+		unit = self.delivered_unit()
+		given = frappe.get_doc(
+			{
+				"doctype": INSPECTION,
+				"inspection_kind": "Regular",
+				"unit": unit.name,
+				"readings": [{"checkpoint": "Coolant level", "reading_type": "Pass/Fail", "value": "Pass"}],
+			}
+		).insert()
+		self.assertEqual(
+			(given.template, [r.checkpoint for r in given.readings]),
+			(
+				"Regular Inspection (Standard)",
+				["Coolant level"],
+			),
+		)
+		own = self.own_template("Regular", items=1)
+		chosen = frappe.get_doc(
+			{"doctype": INSPECTION, "inspection_kind": "Regular", "unit": unit.name, "template": own.name}
+		).insert()
+		self.assertEqual((chosen.template, len(chosen.readings)), (own.name, 1))
+
+	def test_a_genset_whose_item_has_a_checklist_of_its_own_gets_that_one(self):
+		own = self.own_template("Regular", items=2, item_code=self.genset)
+		unit = self.delivered_unit()
+		doc = frappe.get_doc(
+			{"doctype": INSPECTION, "inspection_kind": "Regular", "unit": unit.name}
+		).insert()
+		self.assertEqual((doc.template, len(doc.readings)), (own.name, 2))
+		self.assertEqual(default_template("Regular", unit=unit.name), own.name)
+		self.assertEqual(default_template("Regular", item_code=self.genset), own.name)
+		# another item's genset, and a disabled checklist: the one for every item
+		self.assertEqual(
+			default_template("Regular", item_code="_Test No Such Genset"), "Regular Inspection (Standard)"
+		)
+		frappe.db.set_value(TEMPLATE, own.name, "disabled", 1)
+		self.assertEqual(default_template("Regular", unit=unit.name), "Regular Inspection (Standard)")
+
+	def test_a_kind_without_a_template_is_refused_with_a_clear_message(self):
+		unit = self.delivered_unit()
+		frappe.db.set_value(TEMPLATE, {"inspection_kind": "Regular"}, "disabled", 1)
+		self.assertIsNone(default_template("Regular", unit=unit.name))
+		with self.assertRaisesRegex(frappe.ValidationError, "No enabled Genset Inspection Template"):
+			frappe.get_doc({"doctype": INSPECTION, "inspection_kind": "Regular", "unit": unit.name}).insert()
+
+	def test_only_who_may_make_inspections_asks_for_a_template(self):
+		portal = make_user("gs-portal-template@example.com", ["Customer"])
+		frappe.db.set_value("User", portal, "user_type", "Website User")
+		frappe.set_user(portal)
+		with self.assertRaises(frappe.PermissionError):
+			default_template("Regular")
+
+	def own_template(self, kind: str, items: int, item_code: str | None = None):
+		template = frappe.copy_doc(
+			frappe.get_doc(TEMPLATE, frappe.db.get_value(TEMPLATE, {"inspection_kind": kind}))
+		)
+		template.template_name = f"_Test {kind} {item_code or 'any'} {frappe.generate_hash(length=6)}"
+		template.item_code = item_code
+		template.set("items", template.items[:items])
+		return template.insert()
 
 	# ---------------------------------------------------------------- bad input
 	def test_running_hours_never_decrease(self):

@@ -70,6 +70,10 @@ class TestGensetSatisfactionSurvey(GensetTestCase):
 
 	def test_answer_by_link_completes_the_round(self):
 		survey = frappe.get_doc(SURVEY, send_due_surveys()[0])
+		todos = {"reference_type": TASK, "reference_name": ("in", self.round)}
+		self.assertEqual(
+			set(frappe.get_all("ToDo", filters=todos, pluck="status")), {"Open"}, "the round is assigned"
+		)
 		frappe.set_user("Guest")
 		result = answer_survey(
 			survey=survey.name, key=survey.access_key, suggestions="Faster parts", **self.answers()
@@ -79,6 +83,12 @@ class TestGensetSatisfactionSurvey(GensetTestCase):
 		self.assertFalse(result["follow_up_task"])
 		self.assertEqual(
 			set(frappe.get_all(TASK, filters={"name": ("in", self.round)}, pluck="status")), {TaskStatus.DONE}
+		)
+		# the assignees' ToDos close with the tasks: the least-loaded assignment no longer counts them
+		self.assertEqual(set(frappe.get_all("ToDo", filters=todos, pluck="status")), {"Closed"})
+		self.assertEqual(
+			set(frappe.get_all(TASK, filters={"name": ("in", self.round)}, pluck="completed_on")),
+			{getdate()},
 		)
 		with self.assertRaisesRegex(frappe.ValidationError, "already answered"):
 			answer_survey(survey=survey.name, key=survey.access_key, **self.answers())

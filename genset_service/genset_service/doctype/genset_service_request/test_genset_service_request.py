@@ -129,6 +129,53 @@ class TestGensetServiceRequest(GensetTestCase):
 		self.assertEqual((quotation.docstatus, quotation.party_name), (0, self.unit.customer))
 		self.assertEqual(quotation.items[0].item_code, labour_item())
 
+	def test_an_emergency_on_a_delivered_genset_not_yet_commissioned_is_covered(self):
+		# delivered, not commissioned: the warranty has not started, the maker covers it all the same
+		self.assertEqual(frappe.db.get_value(UNIT, self.unit.name, "warranty_status"), "Not Started")
+		request = self.request("Emergency Rescue")
+		self.assertEqual((request.in_warranty, request.warranty_cover), (1, "Before Commissioning"))
+		self.assertFalse(request.quotation)
+		self.commission()
+		self.assertEqual(self.request().warranty_cover, "Warranty")
+
+	def test_no_labour_item_or_a_refused_quotation_keeps_the_request_and_tells_the_managers(self):
+		frappe.db.set_value(UNIT, self.unit.name, "warranty_status", "Expired")
+		frappe.db.set_single_value("Genset Service Settings", "labour_item", None)
+		request = self.request("Spare Parts Supply")
+		self.assertEqual((request.in_warranty, request.warranty_cover), (0, "Out of Warranty"))
+		self.assertFalse(frappe.db.get_value(REQUEST, request.name, "quotation"))
+		told = frappe.get_all(
+			"Notification Log",
+			filters={"for_user": self.manager, "document_name": request.name},
+			pluck="subject",
+		)
+		self.assertEqual(len(told), 1)
+		self.assertIn("set a Labour Item", told[0])
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{"reference_name": request.name, "content": ("like", "%no quotation was drafted%")},
+			)
+		)
+		# ERPNext refusing the quotation (a disabled labour item) loses nothing either
+		item = labour_item()
+		frappe.db.set_single_value("Genset Service Settings", "labour_item", item)
+		frappe.db.set_value("Item", item, "disabled", 1)
+		second = self.request("Spare Parts Supply")
+		self.assertTrue(frappe.db.exists(REQUEST, second.name))
+		self.assertTrue(frappe.db.get_value(REQUEST, second.name, "task"))
+		self.assertFalse(frappe.db.get_value(REQUEST, second.name, "quotation"))
+		self.assertTrue(
+			frappe.get_all(
+				"Notification Log",
+				filters={
+					"for_user": self.manager,
+					"document_name": second.name,
+					"subject": ("like", "%could not be drafted%"),
+				},
+			)
+		)
+
 	def test_bad_requests_are_refused(self):
 		with self.assertRaisesRegex(frappe.ValidationError, "not a service a customer can request"):
 			self.request("Regular Inspection")

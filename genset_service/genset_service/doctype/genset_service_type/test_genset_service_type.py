@@ -45,7 +45,8 @@ class TestGensetServiceType(GensetTestCase):
 		frappe.delete_doc(SERVICE_TYPE, "Emergency Rescue", force=True)
 		install_default_records()
 		self.assertEqual(frappe.db.get_value(SERVICE_TYPE, "Customer Return Visit", "recurrence_months"), 4)
-		self.assertTrue(frappe.db.exists(SERVICE_TYPE, "Emergency Rescue"))
+		# a default record is installed once: the deletion is the site's choice and is kept
+		self.assertFalse(frappe.db.exists(SERVICE_TYPE, "Emergency Rescue"))
 
 	def test_impossible_rules_are_refused(self):
 		service = frappe.get_doc(SERVICE_TYPE, "Operation Training")

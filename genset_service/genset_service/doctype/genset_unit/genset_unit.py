@@ -5,7 +5,9 @@ import frappe
 from frappe import _
 
 from genset_service.access.guard import AppDocument
+from genset_service.events.address import site_display, tidy_display
 from genset_service.scheduling.common import unit_key
+from genset_service.scheduling.replan import GONE
 from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 
 # recording these re-bases the plan
@@ -16,18 +18,22 @@ class GensetUnit(AppDocument):
 	def validate(self):
 		if not self.delivery_date:
 			frappe.throw(_("{0} is required.").format(frappe.bold(_("Delivery Date"))))
-		if self.status == "Cancelled" and not self.is_new() and self._events_changed():
+		if self.status in GONE and not self.is_new() and self._events_changed():
 			frappe.throw(
-				_("Unit {0} was cancelled with its Delivery Note; its dates can no longer change.").format(
-					self.name
-				)
+				_(
+					"Unit {0} is {1} (its Delivery Note was cancelled or returned); its dates can no longer change."
+				).format(self.name, _(self.status).lower())
 			)
+		if self.site_address and self.has_value_changed("site_address"):
+			self.site_address_display = site_display(self.site_address)
+		else:
+			self.site_address_display = tidy_display(self.site_address_display, drop_none=True)
 		self.unit_key = unit_key(self)
 		self.flags.plan = unit_plan(self)
 		set_milestones(self, self.flags.plan)
 
 	def on_update(self):
-		if self.status != "Cancelled" and (self.flags.in_insert or self._events_changed()):
+		if self.status not in GONE and (self.flags.in_insert or self._events_changed()):
 			replan(self, self.flags.plan)
 
 	def _events_changed(self) -> bool:

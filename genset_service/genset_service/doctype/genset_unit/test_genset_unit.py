@@ -10,7 +10,9 @@ from genset_service.scheduling.common import CONTRACT, TASK, UNIT
 from genset_service.tests.utils import (
 	TEST_IGNORE,
 	GensetTestCase,
+	make_customer,
 	make_delivery_note,
+	make_portal_user,
 	make_sales_order,
 	make_user,
 )
@@ -119,3 +121,68 @@ class TestGensetUnit(GensetTestCase):
 			frappe.get_doc(UNIT, self.unit.name).check_permission("read")
 		with self.assertRaises(frappe.PermissionError):
 			get_unit_plan(self.unit.name)
+
+	def test_a_site_without_a_postcode_never_shows_none(self):
+		"""Germany's Address Template prints ``{{ pincode }} {{ city | upper }}``: "None HAMBURG" when
+		the postcode is empty, on the unit and on the portal, until the app drew the site itself."""
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response_content
+
+		customer = make_customer("_Test Genset Customer Hamburg")
+		if not frappe.db.exists("Address Template", {"country": "Germany"}):
+			frappe.get_doc(
+				{
+					"doctype": "Address Template",
+					"country": "Germany",
+					"template": "{{ address_line1 }}<br>\n{% if address_line2 %}{{ address_line2 }}<br>{% endif -%}"
+					"\n{{ pincode }} {{ city | upper }}<br>\n{{ country | upper }}",
+				}
+			).insert()
+		address = frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": "Hafen Hamburg",
+				"address_type": "Shipping",
+				"address_line1": "Am Kai 1",
+				"city": "Hamburg",
+				"country": "Germany",
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert()
+		order = make_sales_order(
+			[{"item_code": self.genset, "qty": 1}],
+			customer=customer,
+			customer_address=address.name,
+			shipping_address_name=address.name,
+		)
+		delivery = make_delivery_note(order.name)
+		unit = frappe.get_doc(UNIT, {"delivery_note": delivery.name})
+		self.assertEqual(unit.site_address, address.name)
+		lines = unit.site_address_display.split("<br>\n")
+		self.assertEqual(lines[:2], ["Am Kai 1", "HAMBURG"])
+		self.assertNotIn("None", unit.site_address_display)
+		self.assertNotIn("None", delivery.shipping_address + delivery.address_display)
+
+		# the postcode given later: the gensets at that site follow
+		address.pincode = "20457"
+		address.save()
+		self.assertIn("20457 HAMBURG", frappe.db.get_value(UNIT, unit.name, "site_address_display"))
+
+		# a unit drawn before (with Jinja's "None") shows without it on the portal, and is mended when saved
+		frappe.db.set_value(
+			UNIT,
+			unit.name,
+			"site_address_display",
+			"Am Kai 1<br>\nNone HAMBURG<br>\nGERMANY",
+			update_modified=False,
+		)
+		frappe.set_user(make_portal_user("gs-portal-hamburg@example.com", customer))
+		for path in ("/my_gensets", f"/my_gensets/{unit.name}"):
+			set_request(method="GET", path=path)
+			html = get_response_content(path)
+			self.assertIn("HAMBURG", html, path)
+			self.assertNotIn("None HAMBURG", html, path)
+		frappe.set_user("Administrator")
+		unit.reload()
+		unit.save()
+		self.assertEqual(unit.site_address_display, "Am Kai 1<br>\nHAMBURG<br>\nGERMANY")

@@ -193,3 +193,47 @@ class TestGensetWarrantyExtension(GensetTestCase):
 		)
 		self.assertTrue(queued)
 		self.assertIn("warranty", frappe.db.get_value("Email Queue", queued[0], "message").lower())
+
+	def queries_to_apply(self, count: int) -> tuple[int, set]:
+		"""Queries of applying a 12-month extension of ``count`` commissioned gensets of one delivery."""
+		from unittest.mock import patch
+
+		from genset_service.scheduling import warranty
+
+		first = make_delivered_unit(self.genset, commissioned=self.today, qty=count)
+		units = frappe.get_all(UNIT, filters={"delivery_note": first.delivery_note}, pluck="name")
+		for name in units:
+			unit = frappe.get_doc(UNIT, name)
+			unit.arrival_date = unit.commissioning_date = self.today
+			unit.save()
+		extension = frappe.get_doc(
+			{
+				"doctype": EXTENSION,
+				"customer": first.customer,
+				"company": first.company,
+				"extra_months": 12,
+				"service_item": self.service_item,
+				"units": [{"unit": name} for name in units],
+			}
+		).insert()
+		extension.submit()
+		order = frappe.get_doc("Sales Order", extension.sales_order)
+		calls, real = [], frappe.db.sql
+
+		def counting(*args, **kwargs):
+			calls.append(args[0] if args else "")
+			return real(*args, **kwargs)
+
+		with patch.object(frappe.db, "sql", side_effect=counting):
+			warranty.on_order_submit(order)
+		ends = {frappe.db.get_value(UNIT, name, "warranty_end_date") for name in units}
+		self.calls = [*getattr(self, "calls", []), calls]
+		return len(calls), ends
+
+	def test_applying_an_extension_re_plans_in_bulk_whatever_the_number_of_gensets(self):
+		few, ends = self.queries_to_apply(2)
+		many, ends_many = self.queries_to_apply(10)
+		self.assertEqual(len(ends), 1)
+		self.assertEqual(len(ends_many), 1)
+		self.assertEqual(getdate(next(iter(ends_many))), getdate(add_months(next(iter(ends)), 0)))
+		self.assertEqual(many, few, f"{few} queries for 2 gensets, {many} for 10: {self.calls[-1][-40:]}")

@@ -11,6 +11,7 @@ from frappe.utils import cint, get_datetime
 
 from genset_service.analytics.kpi import RequestFact, first_time_fix
 from genset_service.reporting import check_filters, chosen, previous_range
+from genset_service.scheduling.common import settings
 
 REQUEST, REPORT = "Genset Service Request", "Genset Service Report"
 GROUPS = {"Engineer": "engineer", "Model": "item_code", "Service Type": "service_type"}
@@ -32,7 +33,7 @@ def execute(filters=None):
 
 
 def compute(filters) -> list[dict]:
-	repeat_days = cint(filters.get("repeat_days") or 30)
+	repeat_days = cint(filters.get("repeat_days") or settings().repeat_visit_days or 30)
 	if not 1 <= repeat_days <= 365:
 		frappe.throw(_("Repeat within must be from 1 to 365 days, not {0}.").format(repeat_days))
 	group_by = GROUPS.get(filters.get("group_by") or "Engineer")
@@ -58,17 +59,17 @@ def compute(filters) -> list[dict]:
 		requests = [r for r in requests if any(x.engineer == filters.engineer for x in reports[r.name])]
 	units = list({r.unit for r in requests if r.unit})
 	openings = defaultdict(list)
-	for unit, opened in frappe.get_all(
+	for unit, category, opened in frappe.get_all(
 		REQUEST,
 		filters={
 			"unit": ("in", units or [""]),
 			"opening_date": (">=", filters.from_date),
 			"status": ("!=", "Cancelled"),
 		},
-		fields=["unit", "opening_date"],
+		fields=["unit", "service_type", "opening_date"],
 		as_list=True,
 	):
-		openings[unit].append(get_datetime(opened))
+		openings[(unit, category)].append(get_datetime(opened))
 	facts = [
 		RequestFact(
 			name=r.name,
@@ -78,6 +79,8 @@ def compute(filters) -> list[dict]:
 			else r.get(group_by),
 			reports=len(reports[r.name]),
 			resolved_at=get_datetime(reports[r.name][-1].end_time) if reports[r.name] else None,
+			category=r.service_type,
+			visits=tuple(get_datetime(x.end_time) for x in reports[r.name] if x.end_time),
 		)
 		for r in requests
 	]
