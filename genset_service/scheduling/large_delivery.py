@@ -5,16 +5,19 @@ A Delivery Note of more gensets than the threshold (Genset Service Settings, def
 deduplicated), which shows its progress on the form. The plan is finished exactly once: the job
 locks the note's row, plans only if the note is still submitted and has no live unit yet, and the
 units' unique key forbids a second set anyway. A note cancelled while its plan is queued gets none.
-A scheduler sweep re-queues a plan whose job died (failed, or its worker was killed), a few times with
+A scheduler sweep re-queues a plan whose job died (failed, or its worker was killed: a job RQ still
+calls started whose work horse has not beaten for two minutes is dead), a few times with
 a growing pause (15, 30, 60, 120 minutes); after the last attempt the plan is *Stopped* and the Service
 Managers are told, and the form's "Plan again" button starts over. Where no worker is alive, the plan is
 written as the note is submitted, as for small deliveries.
 """
 
+import datetime
+
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
-from frappe.utils.background_jobs import generate_qname, get_workers, is_job_enqueued
+from frappe.utils.background_jobs import generate_qname, get_job, get_workers
 
 from genset_service.access.guard import app_action
 from genset_service.scheduling.common import UNIT, bulk_update, genset_items_of, notify_users, settings
@@ -30,6 +33,10 @@ STALE_AFTER_MINUTES = 15
 # the sweep queues a dead plan again this many times, waiting STALE_AFTER_MINUTES * 2**n before the
 # n-th retry (15, 30, 60, 120 minutes); then the plan is Stopped and the managers are told
 MAX_RETRIES = 4
+# RQ's work horse beats every 30 s while it runs a job (the job's lease is then 90 s): a job still
+# "started" with no beat for longer than this died with its worker (kill -9, a lost machine), and RQ
+# itself only notices at its next registry clean-up
+HEARTBEAT_GRACE_S = 120
 PROGRESS_EVENT = "genset_planning_progress"
 
 
@@ -128,6 +135,25 @@ def _progress(delivery_note: str, percent: int) -> None:
 	)
 
 
+def plan_job_alive(delivery_note: str, now=None) -> bool:
+	"""Whether the note's plan job is waiting or running: queued, or started with a recent beat. A
+	started job whose worker died is deleted, so that the queue's deduplication takes the new one."""
+	job = get_job(job_id(delivery_note))
+	if not job:
+		return False
+	status = job.get_status()
+	if status == "queued":
+		return True
+	if status != "started":
+		return False
+	now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)  # RQ's times: UTC
+	beat = job.last_heartbeat or job.started_at
+	if beat and (now - beat).total_seconds() <= HEARTBEAT_GRACE_S:
+		return True
+	job.delete()
+	return False
+
+
 def retry_delay_minutes(attempt: int) -> int:
 	"""The pause before the sweep's ``attempt``-th retry of a dead plan (1-based)."""
 	return STALE_AFTER_MINUTES * 2 ** (attempt - 1)
@@ -151,8 +177,7 @@ def requeue_stale_plans(now=None) -> list[str]:
 			},
 			fields=["name", ATTEMPTS, RETRY_AT],
 		)
-		if not (row.get(RETRY_AT) and get_datetime(row.get(RETRY_AT)) > now)
-		and not is_job_enqueued(job_id(row.name))
+		if not (row.get(RETRY_AT) and get_datetime(row.get(RETRY_AT)) > now) and not plan_job_alive(row.name)
 	]
 	retry = {row.name: cint(row.get(ATTEMPTS)) + 1 for row in stale if cint(row.get(ATTEMPTS)) < MAX_RETRIES}
 	stopped = [row.name for row in stale if row.name not in retry]

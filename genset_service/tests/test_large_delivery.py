@@ -76,10 +76,10 @@ class TestLargeDelivery(GensetTestCase):
 			update_modified=False,
 		)
 		self.queued.clear()
-		with patch(f"{MODULE}.is_job_enqueued", return_value=False):
+		with patch(f"{MODULE}.plan_job_alive", return_value=False):
 			self.assertIn(delivery.name, large_delivery.requeue_stale_plans())
 		self.assertEqual(self.queued, [delivery.name])
-		with patch(f"{MODULE}.is_job_enqueued", return_value=True):  # a live job is left alone
+		with patch(f"{MODULE}.plan_job_alive", return_value=True):  # a live job is left alone
 			self.assertNotIn(delivery.name, large_delivery.requeue_stale_plans())
 		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
 		self.assertEqual(large_delivery.plan_in_background(delivery.name), "already planned")
@@ -97,7 +97,7 @@ class TestLargeDelivery(GensetTestCase):
 		)
 		self.queued.clear()
 		now, waits = started, []
-		with patch(f"{MODULE}.is_job_enqueued", return_value=False):
+		with patch(f"{MODULE}.plan_job_alive", return_value=False):
 			for attempt in range(1, large_delivery.MAX_RETRIES + 1):
 				self.assertEqual(large_delivery.requeue_stale_plans(now), [delivery.name])
 				status, attempts, retry_at = frappe.db.get_value(
@@ -148,6 +148,35 @@ class TestLargeDelivery(GensetTestCase):
 			plan_delivery_again(delivery.name)
 		self.assertEqual(large_delivery.plan_in_background(delivery.name), "planned")
 		self.assertEqual(self.units(delivery), 3)
+
+	def test_a_job_started_by_a_worker_that_died_is_not_alive(self):
+		import datetime
+
+		class Job:
+			def __init__(self, status, beat):
+				self.status, self.last_heartbeat, self.started_at, self.deleted = status, beat, beat, False
+
+			def get_status(self):
+				return self.status
+
+			def delete(self):
+				self.deleted = True
+
+		now = datetime.datetime(2026, 12, 3, 8, 0, 0)
+		cases = [
+			(None, None, False),
+			(Job("queued", None), None, True),
+			(Job("started", now - datetime.timedelta(seconds=40)), None, True),  # beating: running
+			(Job("started", now - datetime.timedelta(minutes=5)), True, False),  # no beat: died
+			(Job("failed", now), None, False),
+			(Job("finished", now), None, False),
+		]
+		for job, deleted, alive in cases:
+			with patch(f"{MODULE}.get_job", return_value=job):
+				self.assertEqual(large_delivery.plan_job_alive("DN-1", now=now), alive, job and job.status)
+			if deleted:
+				# deleted, or the queue's deduplication would refuse the plan queued again
+				self.assertTrue(job.deleted)
 
 	def test_cancelled_while_queued_gets_no_plan(self):
 		delivery = self.deliver(3)
