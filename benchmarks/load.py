@@ -25,6 +25,7 @@ import io
 import itertools
 import json
 import random
+import re
 import threading
 import time
 
@@ -217,8 +218,6 @@ def page(user, path: str, name: str):
 	"""A portal page; a 5xx is a failure that names the server's error (with System Settings' Allow
 	Error Traceback on, the page carries it); a 403 (the session was lost) signs the customer in again,
 	as the portal's login page would."""
-	import re
-
 	with user.client.get(path, name=name, catch_response=True) as answer:
 		if answer.status_code >= 500:
 			found = re.search(r"<pre>(.*?)</pre>", answer.text or "", re.S)
@@ -245,8 +244,6 @@ class Customer(Signed):
 	def gensets(self):
 		page_ = page(self, "/my_gensets", "portal: my generators")
 		if not self.units and page_.ok:
-			import re
-
 			self.units = sorted(set(re.findall(r"/my_gensets/(GU-[0-9A-Za-z.-]+)", page_.text)))
 
 	@task(3)

@@ -166,6 +166,4 @@ def plan_delivery_again(delivery_note: Name) -> dict:
 	(those who may submit the Delivery Note)."""
 	from genset_service.scheduling.large_delivery import plan_again
 
-	if not frappe.db.exists("Delivery Note", delivery_note):
-		frappe.throw(_("Delivery Note {0} not found.").format(delivery_note), frappe.DoesNotExistError)
 	return {"delivery_note": delivery_note, "status": plan_again(delivery_note)}

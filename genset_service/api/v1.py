@@ -14,7 +14,7 @@ from genset_service.api.guard import DateString, Hours, Image, Length, Limit, Na
 from genset_service.api.plan import get_unit_plan as _unit_plan
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import TASK, UNIT
+from genset_service.scheduling.common import TASK, UNIT, UNIT_GONE
 from genset_service.scheduling.readings import reading_time_of_day, record_reading
 
 REQUEST = "Genset Service Request"
@@ -38,7 +38,7 @@ def get_warranty_status(serial_no: Name) -> dict:
 	"""Warranty of the genset with this serial number."""
 	# the genset in service with that serial, else the last one returned (its warranty ended then)
 	name = frappe.db.get_value(
-		UNIT, {"serial_no": serial_no, "status": ("not in", ("Cancelled", "Returned"))}
+		UNIT, {"serial_no": serial_no, "status": ("not in", UNIT_GONE)}
 	) or frappe.db.get_value(
 		UNIT, {"serial_no": serial_no, "status": "Returned"}, "name", order_by="returned_on desc"
 	)

@@ -8,6 +8,7 @@ import datetime
 import frappe
 from frappe import _
 from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetime
+from frappe.utils.nestedset import get_descendants_of
 
 from erpnext.support.doctype.issue.issue import get_holidays
 
@@ -445,14 +446,9 @@ def of_territory(territory: str, visits: list, no_place: dict, tasks: dict) -> t
 
 def territories_within(territory: str) -> set[str]:
 	"""The territory and those under it in ERPNext's Territory tree."""
-	bounds = frappe.db.get_value("Territory", territory, ["lft", "rgt"], as_dict=True)
-	if not bounds:
+	if not frappe.db.exists("Territory", territory):
 		return {territory}
-	return {territory} | set(
-		frappe.get_all(
-			"Territory", filters={"lft": (">=", bounds.lft), "rgt": ("<=", bounds.rgt)}, pluck="name"
-		)
-	)
+	return {territory, *get_descendants_of("Territory", territory, ignore_permissions=True)}
 
 
 def with_roads(problem: Problem) -> Problem:

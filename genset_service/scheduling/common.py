@@ -88,6 +88,10 @@ def throw(error: TermsError, prefix: str | None = None, title: str | None = None
 
 
 # ------------------------------------------------------------------ items and terms
+# a unit whose plan is no longer followed: its Delivery Note was cancelled, or the genset returned
+UNIT_GONE = ("Cancelled", "Returned")
+
+
 def unit_key(unit) -> str | None:
 	"""One live unit per Delivery Note line and index: a unique key, cleared when the unit is cancelled."""
 	if unit.get("status") == "Cancelled" or not unit.get("dn_detail"):
@@ -204,7 +208,7 @@ def live_unit(name: str, fields: list[str], customer: str | None = None) -> frap
 	"""A genset unit's values, refusing an unknown or cancelled one, or one of another customer than
 	``customer`` (when given)."""
 	unit = frappe.db.get_value(UNIT, name, ["status", "customer", *fields], as_dict=True) if name else None
-	if not unit or unit.status in ("Cancelled", "Returned"):
+	if not unit or unit.status in UNIT_GONE:
 		frappe.throw(
 			_("Genset Unit {0} is unknown, cancelled or returned.").format(name), title=_("Invalid Genset")
 		)

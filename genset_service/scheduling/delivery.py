@@ -12,6 +12,7 @@ from genset_service.scheduling.common import (
 	CONTRACT,
 	TERM_NAMES,
 	UNIT,
+	UNIT_GONE,
 	bulk_insert,
 	bulk_update,
 	genset_items_of,
@@ -249,7 +250,7 @@ def refresh_contract_end(contracts: list[str]) -> None:
 	if not contracts:
 		return
 	unit = frappe.qb.DocType(UNIT)
-	live = (unit.contract.isin(contracts)) & (unit.status.notin(("Cancelled", "Returned")))
+	live = (unit.contract.isin(contracts)) & (unit.status.notin(UNIT_GONE))
 	ends = dict(
 		frappe.qb.from_(unit)
 		.select(unit.contract, Max(unit.service_end_date))

@@ -114,29 +114,34 @@ def previous_contract(doc, source_field: str) -> str | None:
 	return frappe.db.get_value(CONTRACT, {source_field: doc.amended_from, "docstatus": 2}, "name")
 
 
-def plan_sales_order(doc) -> None:
-	lines = genset_lines(doc)
+def plan_sales_order(doc, lines=None) -> None:
+	lines = genset_lines(doc) if lines is None else lines
 	if not lines:
 		return
 	if frappe.db.exists(CONTRACT, {"sales_order": doc.name, "docstatus": 1}):
 		return  # already planned (a repeated submit hook must not duplicate)
 	contract = make_contract(doc, lines)
-	occurrences = plan_order(
+	insert_tasks(order_plan(doc, contract.name, lines), order_context(doc, contract.name, lines))
+
+
+def order_plan(doc, contract: str, lines) -> list:
+	"""The services the order plans before delivery, per genset line (and once for the contract)."""
+	return plan_order(
 		get_rules(),
-		contract.name,
+		contract,
 		getdate(doc.transaction_date),
 		[(row.name, getdate(row.delivery_date)) for row, _item, _terms in lines],
 	)
-	insert_tasks(
-		occurrences,
-		TaskContext(
-			customer=doc.customer,
-			company=doc.company,
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-			contract=contract.name,
-			details={row.name: {"item_code": row.item_code} for row, _item, _terms in lines},
-		),
+
+
+def order_context(doc, contract: str, lines) -> TaskContext:
+	return TaskContext(
+		customer=doc.customer,
+		company=doc.company,
+		reference_doctype=doc.doctype,
+		reference_name=doc.name,
+		contract=contract,
+		details={row.name: {"item_code": row.item_code} for row, _item, _terms in lines},
 	)
 
 
@@ -154,15 +159,6 @@ def cancel_contracts(filters: dict) -> None:
 		contract.cancel()
 
 
-def order_plan(doc, contract: str, lines) -> list:
-	return plan_order(
-		get_rules(),
-		contract,
-		getdate(doc.transaction_date),
-		[(row.name, getdate(row.delivery_date)) for row, _item, _terms in lines],
-	)
-
-
 def follow_order_change(doc) -> None:
 	"""A submitted order changed (ERPNext's Update Items: rows re-dated, added, removed, re-counted):
 	the contract's rows and the order's plan follow, in bulk. The contract's rows are the app's record of
@@ -171,7 +167,7 @@ def follow_order_change(doc) -> None:
 	lines = genset_lines(doc)
 	contract = frappe.db.get_value(CONTRACT, {"sales_order": doc.name, "docstatus": 1}, "name")
 	if not contract:
-		plan_sales_order(doc)  # the order's first genset line was added after submit
+		plan_sales_order(doc, lines)  # the order's first genset line was added after submit
 		return
 	if not lines:
 		cancel_sales_order(doc)  # no genset left on the order: nothing to serve
@@ -223,17 +219,7 @@ def follow_order_change(doc) -> None:
 			],
 		)
 	changes = reconcile(existing_tasks(contract), order_plan(doc, contract, lines))
-	apply_changes(
-		changes,
-		TaskContext(
-			customer=doc.customer,
-			company=doc.company,
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-			contract=contract,
-			details={row.name: {"item_code": row.item_code} for row, _item, _terms in lines},
-		),
-	)
+	apply_changes(changes, order_context(doc, contract, lines))
 	# until the gensets are delivered, the contract's end is estimated from the planned deliveries
 	if not frappe.db.exists("Genset Unit", {"contract": contract}):
 		end = max(add_months(getdate(row.delivery_date), terms.service_months) for row, _item, terms in lines)

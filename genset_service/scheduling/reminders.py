@@ -21,6 +21,7 @@ from genset_service.scheduling.common import (
 	SERVICE_TYPE,
 	TASK,
 	UNIT,
+	UNIT_GONE,
 	TransactionLost,
 	notify_users,
 	send_email_safely,
@@ -224,7 +225,7 @@ def send_digest(today, role: str | None) -> int:
 	ending = frappe.db.count(
 		UNIT,
 		{
-			"status": ("not in", ("Cancelled", "Returned")),
+			"status": ("not in", UNIT_GONE),
 			"warranty_end_date": ("between", [today, add_days(today, WARRANTY_WINDOW_DAYS)]),
 		},
 	)

@@ -28,6 +28,7 @@ from genset_service.scheduling.common import (
 	TASK,
 	TERM_NAMES,
 	UNIT,
+	UNIT_GONE,
 	bulk_update,
 	get_rules,
 	settings,
@@ -36,13 +37,11 @@ from genset_service.scheduling.common import (
 	unit_key,
 )
 from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
-from genset_service.scheduling.tasks import TaskContext, apply_many
+from genset_service.scheduling.tasks import TaskContext, apply_many, existing_tasks_of
 
 EXTENSION = "Genset Warranty Extension"
 EXTENSION_UNIT = "Genset Warranty Extension Unit"
 APPLIED = "Applied"
-# units whose plan is not followed any more
-GONE = ("Cancelled", "Returned")
 CHUNK = 200
 UNIT_FIELDS = (
 	"name",
@@ -146,37 +145,11 @@ def milestones_of(unit, plan: UnitPlan) -> dict:
 		"warranty_status": marks.warranty_status(getdate(nowdate())),
 		"status": unit.status,
 	}
-	if unit.status not in GONE:
+	if unit.status not in UNIT_GONE:
 		values["status"] = (
 			"Commissioned" if unit.commissioning_date else "Arrived" if unit.arrival_date else "Delivered"
 		)
 	return values
-
-
-def stored_plans(units: list[str]) -> dict[str, list[ExistingTask]]:
-	"""The stored tasks of each unit's plan (plan key "<unit>:..."), in one query."""
-	if not units:
-		return {}
-	task = frappe.qb.DocType(TASK)
-	rows = (
-		frappe.qb.from_(task)
-		.select(task.name, task.plan_key, task.status, task.due_from, task.due_to, task.due_hours)
-		.where(Criterion.any([task.plan_key.like(f"{unit}:%") for unit in units]))
-		.run(as_dict=True)
-	)
-	plans = defaultdict(list)
-	for row in rows:
-		plans[row.plan_key.split(":", 1)[0]].append(
-			ExistingTask(
-				name=row.name,
-				key=row.plan_key,
-				status=row.status,
-				due_from=getdate(row.due_from),
-				due_to=getdate(row.due_to),
-				due_hours=row.due_hours or 0,
-			)
-		)
-	return plans
 
 
 def context_of(unit) -> TaskContext:
@@ -186,15 +159,7 @@ def context_of(unit) -> TaskContext:
 		reference_doctype=UNIT,
 		reference_name=unit.name,
 		contract=unit.contract,
-		details={
-			unit.name: {
-				"unit": unit.name,
-				"item_code": unit.item_code,
-				"serial_no": unit.serial_no,
-				"reference_doctype": UNIT,
-				"reference_name": unit.name,
-			}
-		},
+		details={unit.name: {"unit": unit.name, "item_code": unit.item_code, "serial_no": unit.serial_no}},
 	)
 
 
@@ -207,9 +172,9 @@ def refresh_units(names: list[str], rules=None, progress: bool = False) -> dict:
 	for start in range(0, len(names), CHUNK):
 		chunk = names[start : start + CHUNK]
 		units = frappe.get_all(UNIT, filters={"name": ("in", chunk)}, fields=list(UNIT_FIELDS))
-		live = [unit for unit in units if unit.status not in GONE]
+		live = [unit for unit in units if unit.status not in UNIT_GONE]
 		extensions = extension_totals([unit.name for unit in live])
-		stored = stored_plans([unit.name for unit in live])
+		stored = existing_tasks_of([unit.name for unit in live])
 		values, work = {}, []
 		for unit in live:
 			plan = plan_of(unit, rules, extensions.get(unit.name, (0, 0)))

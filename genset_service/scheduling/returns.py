@@ -17,13 +17,14 @@ from frappe.utils import cint, flt, getdate, nowdate
 
 from genset_service.scheduling.common import (
 	UNIT,
+	UNIT_GONE,
 	bulk_insert,
 	bulk_update,
 	genset_items_of,
 	standard_values,
 )
 from genset_service.scheduling.delivery import refresh_contract_end, serials_by_row, sync_serial_warranty
-from genset_service.scheduling.replan import GONE, refresh_units
+from genset_service.scheduling.replan import refresh_units
 from genset_service.scheduling.tasks import cancel_open_tasks
 
 RETURNED = "Returned"
@@ -34,13 +35,22 @@ def returned_rows(doc) -> list:
 	return [row for row in doc.items if row.item_code in items and flt(row.get("stock_qty") or row.qty) < 0]
 
 
-def pick_units(doc, rows) -> tuple[dict[str, object], list[str]]:
-	"""The live units this return takes back (unit name -> return row), and the returned serial numbers
-	the app has no live unit for (a genset delivered before the app was installed)."""
+def pick_units(doc, rows) -> tuple[list, list[str]]:
+	"""The live units this return takes back, and the returned serial numbers the app has no live unit
+	for (a genset delivered before the app was installed)."""
 	units = frappe.get_all(
 		UNIT,
-		filters={"delivery_note": doc.return_against, "status": ("not in", GONE)},
-		fields=["name", "dn_detail", "item_code", "unit_index", "serial_no", "commissioning_date"],
+		filters={"delivery_note": doc.return_against, "status": ("not in", UNIT_GONE)},
+		fields=[
+			"name",
+			"dn_detail",
+			"item_code",
+			"unit_index",
+			"serial_no",
+			"commissioning_date",
+			"contract",
+			"warranty_end_date",
+		],
 	)
 	by_serial = {unit.serial_no: unit for unit in units if unit.serial_no}
 	by_line = defaultdict(list)
@@ -55,7 +65,7 @@ def pick_units(doc, rows) -> tuple[dict[str, object], list[str]]:
 			for serial in row_serials:
 				unit = by_serial.get(serial)
 				if unit and unit.name not in picked:
-					picked[unit.name] = row
+					picked[unit.name] = unit
 				elif not unit:
 					unknown.append(serial)
 			continue
@@ -67,8 +77,8 @@ def pick_units(doc, rows) -> tuple[dict[str, object], list[str]]:
 		# the last delivered first, those not in use before those commissioned
 		candidates.sort(key=lambda unit: (bool(unit.commissioning_date), -cint(unit.unit_index)))
 		for unit in candidates[: abs(cint(flt(row.get("stock_qty") or row.qty)))]:
-			picked[unit.name] = row
-	return picked, unknown
+			picked[unit.name] = unit
+	return list(picked.values()), unknown
 
 
 def return_units(doc) -> list[str]:
@@ -76,7 +86,7 @@ def return_units(doc) -> list[str]:
 	rows = returned_rows(doc)
 	if not rows or not doc.get("return_against"):
 		return []
-	picked, unknown = pick_units(doc, rows)
+	units, unknown = pick_units(doc, rows)
 	if unknown:
 		frappe.msgprint(
 			_("No genset unit of {0} has serial number {1}: nothing to take out of service for it.").format(
@@ -84,13 +94,10 @@ def return_units(doc) -> list[str]:
 			),
 			alert=True,
 		)
-	if not picked:
+	if not units:
 		return []
-	names = list(picked)
+	names = [unit.name for unit in units]
 	day = getdate(doc.posting_date or nowdate())
-	units = frappe.get_all(
-		UNIT, filters={"name": ("in", names)}, fields=["name", "serial_no", "contract", "warranty_end_date"]
-	)
 	bulk_update(
 		UNIT,
 		{

@@ -5,7 +5,7 @@ from frappe.utils import add_days, cint, nowdate
 
 from genset_service.access.guard import app_action
 from genset_service.planning import TaskStatus
-from genset_service.scheduling.common import CONTRACT, TASK, UNIT, settings
+from genset_service.scheduling.common import CONTRACT, TASK, UNIT, UNIT_GONE, settings
 
 
 @app_action
@@ -21,9 +21,7 @@ def refresh_statuses() -> None:
 	).run()
 
 	unit = frappe.qb.DocType(UNIT)
-	started = (unit.status.notin(("Cancelled", "Returned"))) & (
-		unit.warranty_basis != "Expected Commissioning"
-	)
+	started = (unit.status.notin(UNIT_GONE)) & (unit.warranty_basis != "Expected Commissioning")
 	frappe.qb.update(unit).set(unit.warranty_status, "Expired").where(started).where(
 		unit.warranty_end_date < today
 	).run()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
+from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, add_to_date, cint, getdate, nowdate
 
@@ -171,24 +171,36 @@ def insert_tasks(occurrences: list[Occurrence], context: TaskContext) -> list[st
 
 
 def existing_tasks(key_prefix: str) -> list[ExistingTask]:
-	"""The stored tasks of one plan: those whose plan key starts with the unit's name. Follow-ups of
-	inspections and tasks of service requests belong to their own documents and are left alone."""
-	rows = frappe.get_all(
-		TASK,
-		filters={"plan_key": ("like", f"{key_prefix}:%")},
-		fields=["name", "plan_key", "status", "due_from", "due_to", "due_hours"],
+	"""The stored tasks of one plan: those whose plan key starts with the unit's (or the order's
+	contract's) name. Follow-ups of inspections and tasks of service requests belong to their own
+	documents and are left alone."""
+	return existing_tasks_of([key_prefix]).get(key_prefix, [])
+
+
+def existing_tasks_of(key_prefixes: list[str]) -> dict[str, list[ExistingTask]]:
+	"""The stored tasks of many plans (plan key "<prefix>:..."), by prefix, in one query."""
+	if not key_prefixes:
+		return {}
+	task = frappe.qb.DocType(TASK)
+	rows = (
+		frappe.qb.from_(task)
+		.select(task.name, task.plan_key, task.status, task.due_from, task.due_to, task.due_hours)
+		.where(Criterion.any([task.plan_key.like(f"{prefix}:%") for prefix in key_prefixes]))
+		.run(as_dict=True)
 	)
-	return [
-		ExistingTask(
-			name=row.name,
-			key=row.plan_key,
-			status=row.status,
-			due_from=getdate(row.due_from),
-			due_to=getdate(row.due_to),
-			due_hours=row.due_hours or 0,
+	plans = defaultdict(list)
+	for row in rows:
+		plans[row.plan_key.split(":", 1)[0]].append(
+			ExistingTask(
+				name=row.name,
+				key=row.plan_key,
+				status=row.status,
+				due_from=getdate(row.due_from),
+				due_to=getdate(row.due_to),
+				due_hours=row.due_hours or 0,
+			)
 		)
-		for row in rows
-	]
+	return plans
 
 
 def apply_changes(changes: Changes, context: TaskContext) -> None:

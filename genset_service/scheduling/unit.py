@@ -6,21 +6,24 @@ import frappe
 from genset_service.access.guard import app_action
 from genset_service.planning import UnitEvents, UnitPlan, reconcile
 from genset_service.scheduling import replan as bulk
-from genset_service.scheduling.common import UNIT, get_rules
+from genset_service.scheduling.common import UNIT, UNIT_GONE, get_rules
 from genset_service.scheduling.delivery import refresh_contract_end, sync_serial_warranty
 from genset_service.scheduling.tasks import apply_changes, existing_tasks
 
 
+def _extension(unit) -> tuple[int, float]:
+	"""The extra months and hours of the unit's applied warranty extensions (none on a new unit)."""
+	return (0, 0) if unit.is_new() else bulk.extension_totals([unit.name]).get(unit.name, (0, 0))
+
+
 def unit_events(unit) -> UnitEvents:
 	"""What is known of a unit's life: its recorded events, meter, applied extensions, settings."""
-	extension = (0, 0) if unit.is_new() else bulk.extension_totals([unit.name]).get(unit.name, (0, 0))
-	return bulk.unit_events(unit, extension)
+	return bulk.unit_events(unit, _extension(unit))
 
 
 def unit_plan(unit, rules=None) -> UnitPlan:
 	"""The unit's plan from its terms and the events recorded on it; bad dates are refused."""
-	extension = (0, 0) if unit.is_new() else bulk.extension_totals([unit.name]).get(unit.name, (0, 0))
-	return bulk.plan_of(unit, rules if rules is not None else get_rules(), extension)
+	return bulk.plan_of(unit, rules if rules is not None else get_rules(), _extension(unit))
 
 
 def set_milestones(unit, plan: UnitPlan) -> None:
@@ -45,7 +48,7 @@ refresh_units = bulk.refresh_units
 def replan_units(units: list[str] | None = None) -> int:
 	"""Re-plan live units against the current service types (background job, with progress)."""
 	names = units or frappe.get_all(
-		UNIT, filters={"status": ("not in", bulk.GONE)}, pluck="name", order_by="name"
+		UNIT, filters={"status": ("not in", UNIT_GONE)}, pluck="name", order_by="name"
 	)
 	bulk.refresh_units(names, progress=True)
 	return len(names)

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
-from genset_service.scheduling.common import bulk_update
+from genset_service.scheduling.common import UNIT_GONE, bulk_update
 from genset_service.scheduling.replan import refresh_units
 
 EXTENSION = "Genset Warranty Extension"
@@ -47,7 +47,7 @@ def validate(doc) -> None:
 				),
 				title=_("Wrong Customer"),
 			)
-		if unit.status in ("Cancelled", "Returned"):
+		if unit.status in UNIT_GONE:
 			frappe.throw(
 				_("Row #{0}: Genset Unit {1} is {2}.").format(row.idx, row.unit, _(unit.status).lower())
 			)

@@ -15,6 +15,8 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_customer,
 	make_delivery_note,
+	make_engineer,
+	make_pinned_address,
 	make_sales_order,
 	make_user,
 )
@@ -80,36 +82,13 @@ class DispatchRegion(GensetTestCase):
 		return units
 
 	def address(self, title, pin):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Address",
-					"address_title": title,
-					"address_line1": "1 Works Road",
-					"city": "Leeds",
-					"country": self.country,
-					"genset_latitude": pin[0],
-					"genset_longitude": pin[1],
-				}
-			)
-			.insert()
-			.name
-		)
+		return make_pinned_address(title, pin, self.country)
 
 	def engineer(self, key, home, skills, **fields):
-		user = make_user(f"gs-nearest-{key}@example.com", ["After-sales Engineer"])
-		return frappe.get_doc(
-			{
-				"doctype": ENGINEER,
-				"user": user,
-				"full_name": f"Engineer {key.title()}",
-				"home_base": self.address(f"Home {key}", home),
-				"working_from": "08:00:00",
-				"working_to": "17:00:00",
-				"skills": [{"service_type": s} for s in skills],
-				**fields,
-			}
-		).insert()
+		home_base = self.address(f"Home {key}", home)
+		return make_engineer(
+			f"gs-nearest-{key}@example.com", f"Engineer {key.title()}", home_base, skills, **fields
+		)
 
 	def visit(self, unit, engineer, start, end, status=TaskStatus.PLANNED, service_type="Regular Inspection"):
 		"""A visit of today, given to the engineer, scheduled from ``start`` to ``end``."""

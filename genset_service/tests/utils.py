@@ -392,6 +392,41 @@ def make_delivered_unit(item_code: str, commissioned=None, qty: int = 1):
 	return unit
 
 
+def make_pinned_address(title: str, pin: tuple, country: str) -> str:
+	"""An address at a pin on the map: a genset's site or an engineer's home."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": title,
+				"address_line1": "1 Works Road",
+				"city": "Leeds",
+				"country": country,
+				"genset_latitude": pin[0],
+				"genset_longitude": pin[1],
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def make_engineer(email: str, full_name: str, home_base: str | None, skills, **fields):
+	"""A Genset Engineer (an After-sales Engineer's user) working 08:00-17:00 with these skills."""
+	return frappe.get_doc(
+		{
+			"doctype": "Genset Engineer",
+			"user": make_user(email, ["After-sales Engineer"]),
+			"full_name": full_name,
+			"home_base": home_base,
+			"working_from": "08:00:00",
+			"working_to": "17:00:00",
+			"skills": [{"service_type": s} for s in skills],
+			**fields,
+		}
+	).insert()
+
+
 def make_portal_user(email: str, customer: str, password: str | None = None) -> str:
 	"""A website user with the Customer role, listed in the customer's Portal Users."""
 	if not frappe.db.exists("User", email):

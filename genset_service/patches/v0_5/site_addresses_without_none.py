@@ -4,7 +4,7 @@ Address now renders, in one read and one UPDATE."""
 
 import frappe
 
-from genset_service.events.address import tidy_display
+from genset_service.scheduling.address import tidy_display
 from genset_service.scheduling.common import bulk_update
 
 UNIT = "Genset Unit"

@@ -3,9 +3,10 @@
 import frappe
 from frappe import _
 
-from genset_service.events.address import tidy_display
 from genset_service.planning import TaskStatus
 from genset_service.portal import REQUEST_FIELDS, portal_customers
+from genset_service.scheduling.address import tidy_display
+from genset_service.scheduling.common import UNIT_GONE
 
 no_cache = 1
 UPCOMING = 10
@@ -34,7 +35,7 @@ def get_context(context):
 	name = frappe.form_dict.get("unit") or ""
 	unit = frappe.db.get_value(
 		"Genset Unit",
-		{"name": name, "status": ("not in", ("Cancelled", "Returned"))},
+		{"name": name, "status": ("not in", UNIT_GONE)},
 		UNIT_FIELDS,
 		as_dict=True,
 	)

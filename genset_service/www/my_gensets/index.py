@@ -4,8 +4,9 @@ and the visits that wait for the customer's signature."""
 import frappe
 from frappe import _
 
-from genset_service.events.address import tidy_display
 from genset_service.portal import page_number, paginate, portal_customers, search_text
+from genset_service.scheduling.address import tidy_display
+from genset_service.scheduling.common import UNIT_GONE
 
 no_cache = 1
 SIGNABLE = ("Genset Service Report", "Genset Operation Training", "Genset Inspection")
@@ -17,7 +18,7 @@ def get_context(context):
 	context.no_breadcrumbs = True
 	context.show_sidebar = True
 	context.q = search_text()
-	filters = {"customer": ("in", customers), "status": ("not in", ("Cancelled", "Returned"))}
+	filters = {"customer": ("in", customers), "status": ("not in", UNIT_GONE)}
 	or_filters = None
 	if context.q:
 		like = f"%{context.q}%"

@@ -19,6 +19,8 @@ from genset_service.tests.utils import (
 	GensetTestCase,
 	make_customer,
 	make_delivery_note,
+	make_engineer,
+	make_pinned_address,
 	make_portal_user,
 	make_sales_order,
 	make_user,
@@ -80,36 +82,13 @@ class TestDispatch(GensetTestCase):
 
 	# ------------------------------------------------------------------ the region
 	def address(self, title, pin):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "Address",
-					"address_title": title,
-					"address_line1": "1 Works Road",
-					"city": "Leeds",
-					"country": self.country,
-					"genset_latitude": pin[0],
-					"genset_longitude": pin[1],
-				}
-			)
-			.insert()
-			.name
-		)
+		return make_pinned_address(title, pin, self.country)
 
 	def engineer(self, key, home, skills, **fields):
-		user = make_user(f"gs-dispatch-{key}@example.com", ["After-sales Engineer"])
-		return frappe.get_doc(
-			{
-				"doctype": ENGINEER,
-				"user": user,
-				"full_name": f"Engineer {key.title()}",
-				"home_base": self.address(f"Home {key}", home) if home else None,
-				"working_from": "08:00:00",
-				"working_to": "17:00:00",
-				"skills": [{"service_type": s} for s in skills],
-				**fields,
-			}
-		).insert()
+		home_base = self.address(f"Home {key}", home) if home else None
+		return make_engineer(
+			f"gs-dispatch-{key}@example.com", f"Engineer {key.title()}", home_base, skills, **fields
+		)
 
 	def task(self, unit, service_type, due_from=MONDAY, due_to=TUESDAY, assigned_to=None):
 		doc = frappe.get_doc(

@@ -5,9 +5,8 @@ import frappe
 from frappe import _
 
 from genset_service.access.guard import AppDocument
-from genset_service.events.address import site_display, tidy_display
-from genset_service.scheduling.common import unit_key
-from genset_service.scheduling.replan import GONE
+from genset_service.scheduling.address import site_display, tidy_display
+from genset_service.scheduling.common import UNIT_GONE, unit_key
 from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 
 # recording these re-bases the plan
@@ -18,7 +17,7 @@ class GensetUnit(AppDocument):
 	def validate(self):
 		if not self.delivery_date:
 			frappe.throw(_("{0} is required.").format(frappe.bold(_("Delivery Date"))))
-		if self.status in GONE and not self.is_new() and self._events_changed():
+		if self.status in UNIT_GONE and not self.is_new() and self._events_changed():
 			frappe.throw(
 				_(
 					"Unit {0} is {1} (its Delivery Note was cancelled or returned); its dates can no longer change."
@@ -33,7 +32,7 @@ class GensetUnit(AppDocument):
 		set_milestones(self, self.flags.plan)
 
 	def on_update(self):
-		if self.status not in GONE and (self.flags.in_insert or self._events_changed()):
+		if self.status not in UNIT_GONE and (self.flags.in_insert or self._events_changed()):
 			replan(self, self.flags.plan)
 
 	def _events_changed(self) -> bool:
