@@ -154,6 +154,37 @@ done
 
 # MariaDB: reachable, the DB admin, utf8mb4_unicode_ci
 sql() { "$mariadb_cli" --protocol=TCP -h "$db_host" -P "$db_port" -u "$db_user" -p"$db_password" -N -B -e "$1" 2>&1; }
+# a stopped MariaDB on this machine is started (as its own package starts it), then waited for
+start_local_mariadb() {
+	# only the machine's own server on its usual port; another host or port is the user's to start
+	case "$db_host" in 127.0.0.1 | localhost | ::1) ;; *) return 1 ;; esac
+	[ "$db_port" = 3306 ] || return 1
+	is_root || return 1
+	local server
+	server="$(command -v mariadbd || command -v mysqld || ls /usr/sbin/mariadbd 2>/dev/null)" || return 1
+	if command -v systemctl >/dev/null 2>&1 && systemctl start mariadb >/dev/null 2>&1; then
+		:
+	elif command -v start-stop-daemon >/dev/null 2>&1; then
+		start-stop-daemon --start --oknodo --background --exec "$server" >/dev/null 2>&1 || return 1
+	else
+		(setsid "$server" >/dev/null 2>&1 &) || return 1
+	fi
+	for _ in $(seq 1 60); do
+		"$mariadb_cli" --protocol=TCP -h "$db_host" -P "$db_port" -u root -e 'SELECT 1' >/dev/null 2>&1 && return 0
+		"$mariadb_cli" -u root -e 'SELECT 1' >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	return 1
+}
+out="$(sql 'SELECT 1')"
+case "$out" in
+	*"Can't connect"* | *"Connection refused"* | *"Lost connection"*)
+		if start_local_mariadb; then
+			made+=("MariaDB started (it was not running)")
+			out="$(sql 'SELECT 1')"
+		fi
+		;;
+esac
 if ! out="$(sql 'SELECT 1')"; then
 	case "$out" in
 		*"Can't connect"* | *"Connection refused"* | *"Lost connection"* | *"Unknown server host"*)
@@ -205,9 +236,33 @@ if [ "$(printf '%s' "$collation" | tr -s '[:space:]' ' ')" != "utf8mb4 utf8mb4_u
 	made+=("MariaDB character set utf8mb4_unicode_ci (was: $(printf '%s' "$collation" | tr -s '[:space:]' ' '))")
 fi
 
-# Redis
+# Redis (a stopped one on this machine is started, as its package starts it: nothing kept on disk)
 redis_hostport="${redis_url#redis://}"
 redis_hostport="${redis_hostport%%/*}"
+redis_ping() {
+	"$python" - "$redis_hostport" <<'EOF'
+import socket, sys
+host, _, port = sys.argv[1].rpartition(":")
+try:
+	s = socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=3)
+	s.sendall(b"PING\r\n")
+	sys.exit(0 if s.recv(16).startswith(b"+PONG") else 1)
+except OSError:
+	sys.exit(1)
+EOF
+}
+if ! redis_ping; then
+	case "$redis_hostport" in
+		127.0.0.1:6379 | localhost:6379)
+			if is_root && command -v redis-server >/dev/null 2>&1; then
+				redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+					>/dev/null 2>&1 || true
+				for _ in $(seq 1 20); do redis_ping && break; sleep 0.5; done
+				redis_ping && made+=("Redis started (it was not running)")
+			fi
+			;;
+	esac
+fi
 "$python" - "$redis_hostport" <<'EOF' || fail "Redis is not reachable at $redis_url" \
 	"start it (e.g. sudo systemctl start redis-server; install: sudo apt-get install redis-server)," \
 	"or set GENSET_REDIS_URL"

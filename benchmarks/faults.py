@@ -187,8 +187,11 @@ def mariadb_fault(port: int) -> dict:
 	while subprocess.run(["pgrep", "-x", "mariadbd"], capture_output=True).returncode == 0:
 		time.sleep(0.1)
 	stopped = time.monotonic()
-	subprocess.Popen(
-		["/usr/bin/mysqld_safe"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+	# started as the machine's own service start does (no mysqld_safe: it is not always there)
+	subprocess.run(
+		["start-stop-daemon", "--start", "--oknodo", "--background", "--exec", "/usr/sbin/mariadbd"],
+		check=True,
+		capture_output=True,
 	)
 	while subprocess.run(["mariadb", "-e", "select 1"], capture_output=True).returncode != 0:
 		time.sleep(0.1)

@@ -193,6 +193,13 @@ def stop() -> dict:
 	for pid in state.get("processes", {}).values():
 		if alive(pid):
 			os.killpg(pid, signal.SIGKILL)
+	# an RQ work horse runs in a session of its own: it outlives its worker's process group, and a
+	# job it was running (a long re-plan) would go on beside the next measurement
+	python = os.path.join(BENCH, "env", "bin", "python")
+	for role in ("worker", "schedule"):
+		subprocess.run(
+			["pkill", "-9", "-f", f"{python} -m frappe.utils.bench_helper frappe {role}"], capture_output=True
+		)
 	if os.path.exists(PIDS):
 		os.remove(PIDS)
 	if state.get("site"):

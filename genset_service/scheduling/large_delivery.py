@@ -17,11 +17,12 @@ import datetime
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
-from frappe.utils.background_jobs import generate_qname, get_job, get_workers
+from frappe.utils.background_jobs import generate_qname, get_workers
 
 from genset_service.access.guard import app_action
 from genset_service.scheduling.common import UNIT, bulk_update, genset_items_of, notify_users, settings
 from genset_service.scheduling.delivery import plan_delivery_note
+from genset_service.scheduling.jobs import job_alive
 
 DN = "Delivery Note"
 QUEUE = "long"
@@ -33,10 +34,6 @@ STALE_AFTER_MINUTES = 15
 # the sweep queues a dead plan again this many times, waiting STALE_AFTER_MINUTES * 2**n before the
 # n-th retry (15, 30, 60, 120 minutes); then the plan is Stopped and the managers are told
 MAX_RETRIES = 4
-# RQ's work horse beats every 30 s while it runs a job (the job's lease is then 90 s): a job still
-# "started" with no beat for longer than this died with its worker (kill -9, a lost machine), and RQ
-# itself only notices at its next registry clean-up
-HEARTBEAT_GRACE_S = 120
 PROGRESS_EVENT = "genset_planning_progress"
 
 
@@ -136,22 +133,8 @@ def _progress(delivery_note: str, percent: int) -> None:
 
 
 def plan_job_alive(delivery_note: str, now=None) -> bool:
-	"""Whether the note's plan job is waiting or running: queued, or started with a recent beat. A
-	started job whose worker died is deleted, so that the queue's deduplication takes the new one."""
-	job = get_job(job_id(delivery_note))
-	if not job:
-		return False
-	status = job.get_status()
-	if status == "queued":
-		return True
-	if status != "started":
-		return False
-	now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)  # RQ's times: UTC
-	beat = job.last_heartbeat or job.started_at
-	if beat and (now - beat).total_seconds() <= HEARTBEAT_GRACE_S:
-		return True
-	job.delete()
-	return False
+	"""Whether the note's plan job is waiting or running (a dead one is deleted: see jobs.job_alive)."""
+	return job_alive(job_id(delivery_note), now)
 
 
 def retry_delay_minutes(attempt: int) -> int:

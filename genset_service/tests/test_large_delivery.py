@@ -172,7 +172,7 @@ class TestLargeDelivery(GensetTestCase):
 			(Job("finished", now), None, False),
 		]
 		for job, deleted, alive in cases:
-			with patch(f"{MODULE}.get_job", return_value=job):
+			with patch("genset_service.scheduling.jobs.get_job", return_value=job):
 				self.assertEqual(large_delivery.plan_job_alive("DN-1", now=now), alive, job and job.status)
 			if deleted:
 				# deleted, or the queue's deduplication would refuse the plan queued again
