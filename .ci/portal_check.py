@@ -137,6 +137,40 @@ with sync_playwright() as p:
 			str(other and other.status),
 		)
 
+		# a genset on its way: the shipment's timeline, its ETA and the carrier's link
+		journey = seed["shipment"]
+		response = page.goto(f"{base}/my_gensets/{journey['unit']}", wait_until="networkidle")
+		html = page.content()
+		check(
+			f"{label}: the genset on its way shows its journey",
+			bool(response and response.ok)
+			and "On its way" in html
+			and "Customs Held" in html
+			and "Departed" in html
+			and "Expected arrival" in html,
+		)
+		check(f"{label}: the carrier's tracking link", "https://track.example.com/PCHK0000001" in html)
+		check(f"{label}: the customer may confirm the arrival", "It has arrived at our site" in html)
+		page.locator(".gs-journey").screenshot(path=str(artifacts / f"portal-genset-journey-{label}.png"))
+		if label == "desktop":
+			csrf = page.evaluate("() => frappe.csrf_token")
+			not_theirs = context.request.post(
+				f"{base}/api/method/genset_service.api.logistics_v1.record_milestone",
+				data={"shipment": journey["name"], "milestone": "Departed"},
+				headers={"X-Frappe-CSRF-Token": csrf},
+			)
+			check(
+				"portal: a customer cannot record a departure (403)",
+				not_theirs.status == 403,
+				str(not_theirs.status),
+			)
+			unsigned = browser.new_context().request.post(
+				f"{base}/api/method/genset_service.api.logistics_v1.carrier_events?account=Portal Check Carrier",
+				data=json.dumps({"events": []}),
+				headers={"Content-Type": "application/json"},
+			)
+			check("webhook: an unsigned batch is a 401", unsigned.status == 401, str(unsigned.status))
+
 		# requests and history are list pages of their own; the old one-page anchors still lead there
 		for route, anchor in (
 			("/my_service_requests", "service-requests"),
@@ -255,14 +289,14 @@ with sync_playwright() as p:
 	page.wait_for_timeout(3000)
 	cards, charts = page.locator(".number-widget-box").count(), page.locator(".dashboard-widget-box").count()
 	check(
-		"desk: the workspace shows its 10 number cards and 5 charts",
-		(cards, charts) == (10, 5),
+		"desk: the workspace shows its 11 number cards and 7 charts",
+		(cards, charts) == (11, 7),
 		f"{cards}, {charts}",
 	)
 	numbers = page.locator(".number-widget-box .widget-content").all_inner_texts()
 	check(
 		"desk: every number card answers (no error, no endless loading)",
-		len(numbers) == 10 and not any("Loading" in n or "Error" in n for n in numbers),
+		len(numbers) == 11 and not any("Loading" in n or "Error" in n for n in numbers),
 		str(numbers),
 	)
 	page.screenshot(path=str(artifacts / "desk-workspace-genset-service.png"), full_page=True)
@@ -283,6 +317,22 @@ with sync_playwright() as p:
 		page.screenshot(
 			path=str(artifacts / f"desk-report-{report.lower().replace(' ', '-')}.png"), full_page=True
 		)
+	# the logistics specialist's list: the held shipment, late by its new ETA
+	page.goto(f"{base}/app/query-report/Shipments in Transit", wait_until="networkidle")
+	page.wait_for_timeout(2500)
+	html = page.content()
+	check(
+		"desk: Shipments in Transit lists the held shipment with its days late",
+		seed["shipment"]["name"] in html and "Held at Customs" in html and "Days Late" in html,
+	)
+	page.screenshot(path=str(artifacts / "desk-report-shipments-in-transit.png"), full_page=True)
+	page.goto(f"{base}/app/genset-shipment/{seed['shipment']['name']}", wait_until="networkidle")
+	page.wait_for_timeout(2000)
+	check(
+		"desk: the shipment's form shows its timeline",
+		"certificate of origin missing" in page.content(),
+	)
+	page.screenshot(path=str(artifacts / "desk-genset-shipment.png"), full_page=True)
 	# a request's three clocks on its form: the on-site promise is a clock a phone call cannot stop
 	page.goto(f"{base}/app/genset-service-request/{seed['open_request']}", wait_until="networkidle")
 	page.wait_for_timeout(2000)

@@ -108,6 +108,8 @@ _PORTAL_DOCTYPES = [
 	"Genset Return Visit",
 	"Genset Operation Training",
 	"Genset Satisfaction Survey",
+	"Genset Shipment",
+	"Genset Shipment Milestone",
 ]
 permission_query_conditions = {
 	doctype: "genset_service.permissions.query_conditions" for doctype in _PORTAL_DOCTYPES
@@ -163,6 +165,8 @@ scheduler_events = {
 		"genset_service.scheduling.reminders.send_reminders",
 		# photos a phone uploaded for a visit it then discarded
 		"genset_service.field.photos.delete_orphans",
+		# shipments gone silent or past their ETA, told to the Logistics Specialists
+		"genset_service.logistics.notify.watch_shipments",
 	],
 	"cron": {
 		"*/10 * * * *": [
@@ -170,6 +174,8 @@ scheduler_events = {
 			"genset_service.scheduling.requests.escalate",
 			# a large delivery's plan whose job died is queued again
 			"genset_service.scheduling.large_delivery.requeue_stale_plans",
+			# gensets whose shipment moved and whose background re-plan has not run yet
+			"genset_service.logistics.journey.replan_marked",
 		],
 	},
 }

@@ -16,6 +16,9 @@ PORTAL_DOCTYPES = {
 	"Genset Operation Training": ("read", "print"),
 	# answered through genset_service.api.v1.answer_survey, never edited directly
 	"Genset Satisfaction Survey": ("read",),
+	# the journey of their gensets; an arrival is confirmed through genset_service.api.logistics_v1
+	"Genset Shipment": ("read", "print"),
+	"Genset Shipment Milestone": ("read",),
 }
 
 

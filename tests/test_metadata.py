@@ -139,6 +139,8 @@ def test_links_point_at_known_doctypes():
 		"Territory",
 		"Holiday List",
 		"Customer Group",
+		"Shipment",
+		"Incoterm",
 	}
 	for meta in doctypes().values():
 		for field in meta["fields"]:

@@ -123,6 +123,17 @@ GROUPS: dict[str, tuple[Group, ...]] = {
 		Group("whose", ("contract", "customer"), CREATORS, APP),
 	),
 	"Genset Service Contract": (Group("whose", ("customer", "company"), CREATORS, APP),),
+	# lateness is measured against the arrival promised at booking: given once
+	"Genset Shipment": (Group("the promise", ("planned_eta",), CREATORS, APP),),
+	# a milestone is a log entry: given once, never rewritten (a wrong one is answered by a new one)
+	"Genset Shipment Milestone": (
+		Group(
+			"the event",
+			("shipment", "milestone", "event_time", "place", "new_eta", "unit", "reason", "details"),
+			CREATORS,
+			APP,
+		),
+	),
 	"Genset Warranty Extension": (Group("whose", ("customer", "company"), CREATORS, APP),),
 }
 # whose work a record is: the field naming the person who did it. A role outside ``WRITES_ANY_WORK``

@@ -174,6 +174,8 @@ class UnitEvents:
 	delivery: Date
 	transit_days: int = 0
 	arrival: Date | None = None
+	# the arrival its shipment expects (the carrier's or the desk's latest ETA); the real one wins
+	eta: Date | None = None
 	commissioning: Date | None = None
 	# last meter reading and usage rate, for hours-or-months services and the warranty hours cap
 	reading_hours: float = 0

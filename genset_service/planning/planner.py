@@ -99,13 +99,14 @@ def plan_order(
 def milestones(rules: Iterable[ServiceRule], terms: Terms, events: UnitEvents) -> Milestones:
 	"""The unit's life as the plan assumes it: actual dates where recorded, expected ones otherwise.
 
-	Expected arrival is delivery + transit days. Expected commissioning is the end of the window of
+	Expected arrival is the shipment's ETA when it has one (never before delivery), else delivery +
+	transit days. Expected commissioning is the end of the window of
 	the service that records commissioning (installation: 1-3 days after arrival gives arrival + 3).
 	The warranty starts at commissioning ("put into use").
 	"""
 	terms.validate()
 	events.validate()
-	arrival = events.arrival or add_days(events.delivery, events.transit_days)
+	arrival = events.arrival or expected_arrival(events)
 	commissioning = events.commissioning
 	if commissioning is None:
 		commissioning = arrival
@@ -135,6 +136,13 @@ def milestones(rules: Iterable[ServiceRule], terms: Terms, events: UnitEvents) -
 		base_warranty_end=min(base_end, warranty_end),
 		ended_by_hours=ended_by_hours,
 	)
+
+
+def expected_arrival(events: UnitEvents) -> Date:
+	"""The shipment's ETA (not before delivery), else delivery + the usual transit days."""
+	if events.eta:
+		return max(events.eta, events.delivery)
+	return add_days(events.delivery, events.transit_days)
 
 
 def warranty_start_of(events: UnitEvents, commissioning: Date) -> tuple[Date, str]:

@@ -24,6 +24,7 @@ from genset_service.scheduling.common import (
 	TASK,
 	bulk_insert,
 	bulk_update,
+	get_rules,
 	reserve_names,
 	set_assign,
 	settings,
@@ -397,3 +398,34 @@ def reopen_todos(task_names: list[str]) -> None:
 	frappe.qb.update(todo).set(todo.status, "Open").where(todo.reference_type == TASK).where(
 		todo.reference_name.isin(task_names)
 	).where(todo.status == "Closed").run()
+
+
+def close_until_arrival(arrivals: dict) -> list[str]:
+	"""The open tasks that follow a genset until it arrives (services whose window ends at Arrival:
+	Logistics Tracking as installed) are done on the day it arrived (``arrivals``: unit -> date); one
+	statement, and their ToDos closed."""
+	services = [rule.name for rule in get_rules() if rule.until_event == Event.ARRIVAL]
+	if not services or not arrivals:
+		return []
+	tasks = frappe.get_all(
+		TASK,
+		filters={
+			"unit": ("in", list(arrivals)),
+			"service_type": ("in", services),
+			"status": ("in", TaskStatus.OPEN),
+		},
+		fields=["name", "unit"],
+	)
+	bulk_update(
+		TASK,
+		{
+			task.name: {
+				"status": TaskStatus.DONE,
+				"completed_on": getdate(arrivals[task.unit]),
+				"completed_by": frappe.session.user,
+			}
+			for task in tasks
+		},
+	)
+	close_todos([task.name for task in tasks])
+	return [task.name for task in tasks]

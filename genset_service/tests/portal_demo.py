@@ -18,6 +18,7 @@ from genset_service.tests.utils import (
 	make_portal_user,
 	make_sales_order,
 	make_service_team,
+	make_shipping_addresses,
 	make_user,
 	set_gate,
 )
@@ -98,6 +99,7 @@ def seed() -> None:
 	escalate(notify=False)  # the clocks' deadlines and states as of now
 	retire_field_demo()
 	data["dispatch"] = dispatch_region(a["customer"])
+	data["shipment"] = journey_of(a["customer"])
 	data["open_request"] = frappe.db.get_value(
 		"Genset Service Request",
 		{"customer": a["customer"], "status": "Open", "service_type": "Field Maintenance"},
@@ -105,6 +107,69 @@ def seed() -> None:
 	)
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
 	print(json.dumps(data))
+
+
+def journey_of(customer: str) -> dict:
+	"""A sea shipment of one of the customer's gensets still on its way, departed ten days ago and held
+	at customs since yesterday with a new ETA (idempotent: the genset's live shipment is kept)."""
+	from frappe.utils import add_days, now_datetime
+
+	from genset_service.logistics import model as M
+	from genset_service.logistics.journey import record_events
+	from genset_service.logistics.shipment import make_from_delivery_notes
+
+	unit = frappe.db.get_value(
+		"Genset Unit", {"customer": customer, "shipment": ("is", "set")}
+	) or frappe.db.get_value(
+		"Genset Unit",
+		{"customer": customer, "status": "Delivered", "arrival_date": ("is", "not set")},
+		order_by="name desc",
+	)
+	current = frappe.db.get_value("Genset Unit", unit, "shipment")
+	if current and frappe.db.get_value("Genset Shipment", current, "status") != "Cancelled":
+		return {"name": current, "unit": unit}
+	if not frappe.db.exists("Genset Carrier Account", "Portal Check Carrier"):
+		frappe.get_doc(
+			{
+				"doctype": "Genset Carrier Account",
+				"carrier_name": "Portal Check Carrier",
+				"webhook_secret": "portal-check-secret",
+				"tracking_url_template": "https://track.example.com/{tracking_number}",
+			}
+		).insert(ignore_permissions=True)
+	make_shipping_addresses(customer)
+	note = frappe.db.get_value("Genset Unit", unit, "delivery_note")
+	made = make_from_delivery_notes(
+		[note],
+		mode="Sea",
+		origin="Shanghai",
+		destination="Mombasa",
+		planned_eta=str(add_days(frappe.utils.nowdate(), 5)),
+		units=[unit],
+		carrier_account="Portal Check Carrier",
+		tracking_number="PCHK0000001",
+	)
+	now = now_datetime().replace(microsecond=0)
+	record_events(
+		[
+			{
+				"shipment": made.shipment,
+				"milestone": M.DEPARTED,
+				"event_time": add_days(now, -10),
+				"place": "Shanghai",
+			},
+			{
+				"shipment": made.shipment,
+				"milestone": M.CUSTOMS_HELD,
+				"event_time": add_days(now, -1),
+				"place": "Mombasa",
+				"new_eta": add_days(frappe.utils.nowdate(), 9),
+				"reason": "certificate of origin missing",
+			},
+		],
+		M.Source.CARRIER,
+	)
+	return {"name": made.shipment, "unit": unit}
 
 
 def desk_history(customer: str, team: dict) -> None:

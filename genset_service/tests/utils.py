@@ -467,3 +467,26 @@ def make_outgoing_email_account():
 	account.flags.ignore_validate = True
 	account.flags.ignore_mandatory = True
 	account.insert(ignore_permissions=True)
+
+
+def make_shipping_addresses(customer: str) -> None:
+	"""ERPNext's Shipment needs the company's address and the customer's delivery address."""
+	for title, link, extra in (
+		("_Test Genset Works", ("Company", company()), {"is_your_company_address": 1}),
+		(f"{customer} Site", ("Customer", customer), {"is_shipping_address": 1}),
+	):
+		if frappe.db.exists("Address", {"address_title": title}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": title,
+				"address_type": "Shipping" if link[0] == "Customer" else "Office",
+				"address_line1": "1 Harbour Road",
+				"city": "Mombasa",
+				"country": frappe.db.get_value("Company", company(), "country") or "Kenya",
+				"is_primary_address": 1,
+				"links": [{"link_doctype": link[0], "link_name": link[1]}],
+				**extra,
+			}
+		).insert(ignore_permissions=True)

@@ -27,6 +27,8 @@ UNIT_FIELDS = [
 	"warranty_end_date",
 	"running_hours",
 	"running_hours_date",
+	"shipment",
+	"arrival_date",
 ]
 
 
@@ -68,6 +70,7 @@ def get_context(context):
 		limit=HISTORY,
 	)
 	context.documents = documents(unit.name)
+	context.journey = journey(unit)
 	context.requests = frappe.get_all(
 		"Genset Service Request",
 		filters={"unit": unit.name},
@@ -96,6 +99,25 @@ def get_context(context):
 	for service in context.request_types:
 		service.promise = promise.get((service.name, service.default_priority or "Medium"))
 	return context
+
+
+def journey(unit) -> frappe._dict | None:
+	"""The genset's shipment: where it is, the ETA, the carrier's link and the milestones so far."""
+	if not unit.shipment:
+		return None
+	from genset_service.logistics.common import SHIPMENT, timeline
+
+	shipment = frappe.db.get_value(
+		SHIPMENT,
+		unit.shipment,
+		["name", "status", "mode", "lane", "eta", "tracking_url", "customer"],
+		as_dict=True,
+	)
+	if not shipment or shipment.customer != unit.customer or shipment.status == "Cancelled":
+		return None
+	shipment.milestones = [row for row in timeline(shipment.name) if not row.unit or row.unit == unit.name]
+	shipment.can_confirm = not unit.arrival_date
+	return shipment
 
 
 def documents(unit: str) -> list:

@@ -7,10 +7,11 @@ from frappe import _
 from genset_service.access.guard import AppDocument
 from genset_service.scheduling.address import site_display, tidy_display
 from genset_service.scheduling.common import UNIT_GONE, unit_key
+from genset_service.scheduling.tasks import close_until_arrival
 from genset_service.scheduling.unit import replan, set_milestones, unit_plan
 
 # recording these re-bases the plan
-EVENT_FIELDS = ("arrival_date", "commissioning_date", "running_hours", "delivery_date")
+EVENT_FIELDS = ("arrival_date", "eta_date", "commissioning_date", "running_hours", "delivery_date")
 
 
 class GensetUnit(AppDocument):
@@ -34,6 +35,10 @@ class GensetUnit(AppDocument):
 	def on_update(self):
 		if self.status not in UNIT_GONE and (self.flags.in_insert or self._events_changed()):
 			replan(self, self.flags.plan)
+			before = self.get_doc_before_save()
+			if self.arrival_date and not (before and before.arrival_date):
+				# the genset is there: following it on its way is done
+				close_until_arrival({self.name: self.arrival_date})
 
 	def _events_changed(self) -> bool:
 		# not has_value_changed(): it reads a cleared date as today (getdate(None)), so un-recording

@@ -48,6 +48,11 @@ class TestGensetUnit(GensetTestCase):
 		)
 		logistics = task(self.unit.name, "Logistics Tracking")
 		self.assertEqual(getdate(logistics.due_to), add_days(self.posting, 3))
+		# the genset is there: following it on its way is done, on the day it arrived
+		self.assertEqual(
+			frappe.db.get_value(TASK, logistics.name, ["status", "completed_on"]),
+			(TaskStatus.DONE, add_days(self.posting, 3)),
+		)
 
 	def test_commissioning_rebases_warranty_and_recurring_tasks_but_not_done_ones(self):
 		training = task(self.unit.name, "Operation Training")
