@@ -147,7 +147,8 @@ def record_milestone(
 
 def _from_desk() -> bool:
 	"""A desk session (a browser with a session cookie), not an API key."""
-	auth = (frappe.get_request_header("Authorization") or "") if frappe.request else ""
+	request = getattr(frappe.local, "request", None)
+	auth = (request.headers.get("Authorization") or "") if request else ""
 	return not auth.lower().startswith(("token ", "basic ", "bearer "))
 
 
@@ -234,14 +235,15 @@ def cancel_shipment(shipment: Name, reason: Place) -> dict:
 @frappe.whitelist(methods=["POST"], allow_guest=True)
 def carrier_events(account: str | None = None) -> dict:
 	"""The carrier's webhook: a signed batch of events (docs/api.md). 401 without a good signature."""
-	body = frappe.request.get_data() if frappe.request else b""
+	request = getattr(frappe.local, "request", None)
+	body = request.get_data() if request else b""
 	# Frappe reads the arguments of a JSON request from its body alone: the account is in the URL
-	account = account or (frappe.request.args.get("account") if frappe.request else None)
+	account = account or (request.args.get("account") if request else None)
+	if account is not None and not isinstance(account, str):
+		account = None  # the same 401 as any stranger
+	headers = request.headers if request else {}
 	account = webhook.authenticate(
-		account,
-		body,
-		frappe.get_request_header(M.TIMESTAMP_HEADER),
-		frappe.get_request_header(M.SIGNATURE_HEADER),
+		account, body, headers.get(M.TIMESTAMP_HEADER), headers.get(M.SIGNATURE_HEADER)
 	)
 	events = webhook.parse_batch(body)
 	# authenticated by its signature: what follows is the app's own work for this carrier account

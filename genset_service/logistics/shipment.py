@@ -217,6 +217,13 @@ def make_header(delivery_notes: list[str], first, number, account, incoterm, cou
 		)
 	if not header.pickup_address_name:
 		header.pickup_address_name = _company_address(first.company)
+	if not header.delivery_address_name:
+		# a note made before the customer had an address: the customer's shipping address now
+		from frappe.contacts.doctype.address.address import get_address_display, get_default_address
+
+		header.delivery_address_name = get_default_address("Customer", first.customer, "is_shipping_address")
+		if header.delivery_address_name:
+			header.delivery_address = get_address_display(header.delivery_address_name)
 	missing = [
 		label
 		for label, value in (
