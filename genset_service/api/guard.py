@@ -174,3 +174,17 @@ def checked(fn):
 			return fn(**given)
 
 	return wrapper
+
+
+def name_list(value: str | None, what: str, title: str) -> list[str] | None:
+	"""Names sent as a JSON list or comma-separated, stripped; None when none. ``what`` names them in
+	the 417 that refuses anything else (already translated), ``title`` heads it."""
+	if not value:
+		return None
+	try:
+		names = frappe.parse_json(value) if value.strip().startswith("[") else value.split(",")
+	except ValueError:
+		names = None
+	if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+		frappe.throw(_("{0} must be a list of names.").format(what), title=title)
+	return [n.strip() for n in names if n.strip()] or None

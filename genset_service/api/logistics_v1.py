@@ -10,12 +10,13 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from genset_service.api.guard import DateString, Length, Name, Text, checked
+from genset_service.api.guard import DateString, Length, Name, Text, checked, name_list
+from genset_service.field.sync import site_time
 from genset_service.logistics import model as M
 from genset_service.logistics import shipment as S
 from genset_service.logistics import webhook
 from genset_service.logistics.common import MILESTONE, SHIPMENT, timeline
-from genset_service.logistics.journey import record_events
+from genset_service.logistics.journey import check_event, record_events
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.scheduling.common import UNIT
 
@@ -26,23 +27,16 @@ Mode = Annotated[str, Length(20)]
 
 
 def _list(value: str | None, what: str) -> list[str] | None:
-	"""Names as a JSON list or comma-separated."""
-	if not value:
-		return None
-	try:
-		names = frappe.parse_json(value) if value.strip().startswith("[") else value.split(",")
-	except ValueError:
-		names = None
-	if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-		frappe.throw(_("{0} must be a list of names.").format(what), title=_("Invalid Argument"))
-	return list(dict.fromkeys(n.strip() for n in names if n.strip())) or None
+	"""Names as a JSON list or comma-separated, each once."""
+	names = name_list(value, what, _("Invalid Argument"))
+	return list(dict.fromkeys(names)) if names else None
 
 
 def _time(value: str | None):
 	if not value:
 		return now_datetime().replace(microsecond=0)
 	try:
-		return M.parse_time(value, webhook._local)
+		return M.parse_time(value, site_time)
 	except M.EventError:
 		frappe.throw(
 			_("{0} is not a date and time (ISO 8601, e.g. 2026-12-04T08:30:00+04:00).").format(value),
@@ -115,17 +109,10 @@ def record_milestone(
 			raise frappe.PermissionError(_("A customer may only confirm the arrival of their own genset."))
 	else:
 		frappe.has_permission(MILESTONE, "create", throw=True)
-	if doc.status == M.Status.CANCELLED:
-		frappe.throw(_("Shipment {0} is cancelled.").format(doc.name), title=_("Cancelled Shipment"))
-	if unit and unit not in {row.unit for row in doc.units}:
-		frappe.throw(
-			_("Genset Unit {0} is not on shipment {1}.").format(unit, doc.name), title=_("Invalid Genset")
-		)
 	if portal and frappe.db.get_value(UNIT, unit, "customer") not in customers_of():
 		raise frappe.PermissionError(_("A customer may only confirm the arrival of their own genset."))
 	when = _time(time)
-	if when > now_datetime() + M.FUTURE_TOLERANCE:
-		frappe.throw(_("The milestone's time is more than a day ahead."), title=_("Invalid Time"))
+	check_event(doc.name, doc.status, {row.unit for row in doc.units}, unit, when)
 	source = M.Source.PORTAL if portal else (M.Source.DESK if _from_desk() else M.Source.API)
 	(result,) = record_events(
 		[

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import date_diff, getdate, now_datetime, nowdate
 
-from genset_service.api.guard import DateString, Hours, Image, Length, Limit, Name, Text, checked
+from genset_service.api.guard import DateString, Hours, Image, Length, Limit, Name, Text, checked, name_list
 from genset_service.api.plan import get_unit_plan as _unit_plan
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.planning import TaskStatus
@@ -424,15 +424,7 @@ def _dispatcher() -> None:
 
 def _names(value: str | None) -> list[str] | None:
 	"""Engineers as a JSON list or comma-separated names."""
-	if not value:
-		return None
-	try:
-		names = frappe.parse_json(value) if value.strip().startswith("[") else value.split(",")
-	except ValueError:
-		names = None
-	if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-		frappe.throw(_("Engineers must be a list of names."), title=_("Invalid Engineers"))
-	return [n.strip() for n in names if n.strip()] or None
+	return name_list(value, _("Engineers"), _("Invalid Engineers"))
 
 
 @frappe.whitelist(methods=["GET"])

@@ -80,6 +80,19 @@ def _events_of(rows) -> list[M.Event]:
 
 
 # ------------------------------------------------------------------ recording
+def check_event(shipment: str, status: str, units: set[str], unit: str | None, when) -> None:
+	"""What every way of recording one milestone refuses (the desk form, the v1 API): a cancelled
+	shipment, a genset not on it, a time more than a day ahead."""
+	if status == M.Status.CANCELLED:
+		frappe.throw(_("Shipment {0} is cancelled.").format(shipment), title=_("Cancelled Shipment"))
+	if unit and unit not in units:
+		frappe.throw(
+			_("Genset Unit {0} is not on shipment {1}.").format(unit, shipment), title=_("Invalid Genset")
+		)
+	if when > now_datetime() + M.FUTURE_TOLERANCE:
+		frappe.throw(_("The milestone's time is more than a day ahead."), title=_("Invalid Time"))
+
+
 @app_action
 def record_events(rows: list[dict], source: str, plan: str = INLINE) -> list[dict]:
 	"""Record milestones (dicts with shipment, milestone, event_time, and optionally place, new_eta,

@@ -8,14 +8,14 @@ off. Nothing of a refused event is written; the others are kept (docs/api.md).""
 import datetime
 import json
 import time
-from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
-from frappe.utils import get_system_timezone, now_datetime
+from frappe.utils import now_datetime
 from frappe.utils.password import get_decrypted_password
 
 from genset_service.access.guard import app_action
+from genset_service.field.sync import site_time
 from genset_service.logistics import model as M
 from genset_service.logistics.common import ACCOUNT, SHIPMENT
 from genset_service.logistics.journey import BACKGROUND, record_events
@@ -32,10 +32,6 @@ REASONS = {
 	"unknown_tracking_number": "no live shipment of this account has this tracking number",
 	"time_in_future": "the event's time is more than a day ahead",
 }
-
-
-def _local(aware: datetime.datetime) -> datetime.datetime:
-	return aware.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
 
 
 def authenticate(account: str | None, body: bytes, timestamp: str | None, given: str | None) -> str:
@@ -85,7 +81,7 @@ def receive(account: str, events: list) -> dict:
 	for index, raw in enumerate(events):
 		event_id = raw.get("id") if isinstance(raw, dict) else None
 		try:
-			event = M.parse_event(raw, _local)
+			event = M.parse_event(raw, site_time)
 		except M.EventError as error:
 			results[index] = refused(event_id, error.reason)
 			continue

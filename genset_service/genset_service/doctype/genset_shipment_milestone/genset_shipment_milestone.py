@@ -7,8 +7,8 @@ from frappe.utils import get_datetime, now_datetime
 
 from genset_service.access.guard import AppDocument
 from genset_service.logistics import model as M
-from genset_service.logistics.common import MILESTONE, SHIPMENT
-from genset_service.logistics.journey import follow
+from genset_service.logistics.common import MILESTONE, SHIPMENT, shipment_units
+from genset_service.logistics.journey import check_event, follow
 
 
 class GensetShipmentMilestone(AppDocument):
@@ -22,18 +22,9 @@ class GensetShipmentMilestone(AppDocument):
 		shipment = frappe.db.get_value(SHIPMENT, self.shipment, ["status", "customer"], as_dict=True)
 		if not shipment:
 			frappe.throw(_("Shipment {0} not found.").format(self.shipment), frappe.DoesNotExistError)
-		if shipment.status == M.Status.CANCELLED:
-			frappe.throw(_("Shipment {0} is cancelled.").format(self.shipment), title=_("Cancelled Shipment"))
-		if self.unit and not frappe.db.exists(
-			"Genset Shipment Unit", {"parent": self.shipment, "parenttype": SHIPMENT, "unit": self.unit}
-		):
-			frappe.throw(
-				_("Genset Unit {0} is not on shipment {1}.").format(self.unit, self.shipment),
-				title=_("Invalid Genset"),
-			)
 		self.event_time = get_datetime(self.event_time).replace(microsecond=0)
-		if self.event_time > now_datetime() + M.FUTURE_TOLERANCE:
-			frappe.throw(_("The milestone's time is more than a day ahead."), title=_("Invalid Time"))
+		units = {row.unit for row in shipment_units([self.shipment]).get(self.shipment, [])}
+		check_event(self.shipment, shipment.status, units, self.unit, self.event_time)
 		self.customer = shipment.customer
 		self.recorded_by = frappe.session.user
 		self.event_key = M.event_key(self.shipment, self.milestone, self.event_time, self.unit or "")
