@@ -110,6 +110,8 @@ _PORTAL_DOCTYPES = [
 	"Genset Satisfaction Survey",
 	"Genset Shipment",
 	"Genset Shipment Milestone",
+	"Genset Device",
+	"Genset Telemetry Event",
 ]
 permission_query_conditions = {
 	doctype: "genset_service.permissions.query_conditions" for doctype in _PORTAL_DOCTYPES
@@ -168,6 +170,10 @@ scheduler_events = {
 		# shipments gone silent or past their ETA, told to the Logistics Specialists
 		"genset_service.logistics.notify.watch_shipments",
 	],
+	# the gensets' raw readings rolled up by the hour and the day, and what is past its keeping dropped
+	"hourly_long": [
+		"genset_service.telemetry.rollup.run",
+	],
 	"cron": {
 		"*/10 * * * *": [
 			# the request clocks: a 2-hour promise needs a look more often than hourly
@@ -176,6 +182,8 @@ scheduler_events = {
 			"genset_service.scheduling.large_delivery.requeue_stale_plans",
 			# gensets whose shipment moved and whose background re-plan has not run yet
 			"genset_service.logistics.journey.replan_marked",
+			# devices silent longer than the set time: a remote-support check each
+			"genset_service.telemetry.silence.watch",
 		],
 	},
 }

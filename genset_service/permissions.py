@@ -19,6 +19,9 @@ PORTAL_DOCTYPES = {
 	# the journey of their gensets; an arrival is confirmed through genset_service.api.logistics_v1
 	"Genset Shipment": ("read", "print"),
 	"Genset Shipment Milestone": ("read",),
+	# their gensets' devices and what those reported (readings and charts through telemetry_v1)
+	"Genset Device": ("read",),
+	"Genset Telemetry Event": ("read",),
 }
 
 

@@ -50,6 +50,10 @@ def test_the_metrics_are_data_with_a_unit_a_range_and_whether_they_count_up():
 		"engine_speed_rpm",
 		"kwh",
 		"starts",
+		"frequency_hz",
+		"voltage_l1_n_v",
+		"current_l1_a",
+		"power_factor",
 	}
 	for name, metric in M.METRICS.items():
 		assert metric.name == name and metric.low < metric.high
@@ -147,6 +151,14 @@ def test_a_clock_a_little_fast_is_forgiven():
 	assert [r.reason for r in M.parse_json_payload(entry(time=later, load_kw=10), "D", NOW).refusals] == [
 		"time_in_future"
 	]
+
+
+def test_a_time_older_than_the_raw_readings_kept_is_refused():
+	limits = M.Limits(earliest=T(2026, 11, 4))
+	old, kept = entry(time="2026-11-03T23:59:00", load_kw=5), entry(time="2026-11-04T00:00:00", load_kw=6)
+	readings, refusals, _alarms, _seen = M.parse_json_payload({"readings": [old, kept]}, "D", NOW, limits)
+	assert [(r.time, r.value) for r in readings] == [(T(2026, 11, 4), 6.0)]
+	assert [(r.entry, r.reason, r.field) for r in refusals] == [(0, "too_old", "time")]
 
 
 def test_not_a_number_includes_nan_and_infinity():
@@ -516,3 +528,24 @@ def test_retention():
 	assert M.raw_cutoff(now, None, T(2026, 12, 4)) is None
 	assert M.rollup_cutoff(now, M.HOUR) == T(2024, 12, 4)
 	assert M.rollup_cutoff(now, M.DAY) is None
+
+
+@pytest.mark.parametrize(
+	"pattern, topic, device",
+	[
+		("genset/+/telemetry", "genset/DSE-123/telemetry", "DSE-123"),
+		("genset/+/telemetry", "genset/DSE-123/status", None),
+		("genset/+/telemetry", "genset//telemetry", None),
+		("genset/+/telemetry", "genset/DSE-123/telemetry/extra", None),
+		("site/north/+/+/data", "site/north/GW-1/ctrl-2/data", "GW-1"),
+		("fleet/+/#", "fleet/ComAp-9/a/b", "ComAp-9"),
+		("genset/+/telemetry", "spBv1.0/g/DDATA/e/d", None),
+	],
+)
+def test_a_topic_names_its_device_where_the_pattern_has_its_first_plus(pattern, topic, device):
+	assert M.topic_device(pattern, topic) == device
+
+
+def test_a_shared_subscription_names_its_group():
+	assert M.shared("genset/+/telemetry", "bridges") == "$share/bridges/genset/+/telemetry"
+	assert M.shared("genset/+/telemetry", "") == "genset/+/telemetry"

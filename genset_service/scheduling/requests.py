@@ -55,6 +55,9 @@ def validate(doc) -> None:
 			doc.in_warranty = 1 if covered_by(unit.warranty_status) else 0
 	clocks.on_validate(doc, service.default_priority)
 	clocks.set_clocks(doc)
+	if doc.status not in OPEN:
+		# a request a genset's alarm opened is done: the next fault of its kind opens a new one
+		doc.telemetry_key = None
 
 
 def after_insert(doc) -> None:

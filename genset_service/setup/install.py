@@ -61,18 +61,23 @@ def setup():
 	retire_erpnext_agreements()
 
 
+SETTINGS_DOCTYPES = ("Genset Service Settings", "Genset Telemetry Settings")
+
+
 def apply_settings_defaults():
-	"""Give every Genset Service Settings field its default where it was never set (a new field added
+	"""Give every field of the app's settings its default where it was never set (a new field added
 	to a Single gets no value on migrate)."""
-	doctype = "Genset Service Settings"
 	singles = frappe.qb.DocType("Singles")
-	stored = {
-		row[0]
-		for row in frappe.qb.from_(singles).select(singles.field).where(singles.doctype == doctype).run()
-	}
-	for field in frappe.get_meta(doctype).fields:
-		if field.default is not None and field.fieldname not in stored:
-			frappe.db.set_single_value(doctype, field.fieldname, field.default)
+	for doctype in SETTINGS_DOCTYPES:
+		stored = {
+			row[0]
+			for row in frappe.qb.from_(singles).select(singles.field).where(singles.doctype == doctype).run()
+		}
+		for field in frappe.get_meta(doctype).fields:
+			if field.default is not None and field.fieldname not in stored:
+				frappe.db.set_single_value(doctype, field.fieldname, field.default)
+		frappe.clear_document_cache(doctype, doctype)
+	doctype = SETTINGS_DOCTYPES[0]
 	# a Link default would be validated before the app's roles exist, so it is set here
 	if not frappe.db.get_single_value(doctype, "escalation_role") and frappe.db.exists(
 		"Role", "Service Manager"
@@ -86,10 +91,13 @@ INSTALLED_KEY = "genset_service_installed_records"
 
 
 def shipped_records() -> list[dict]:
+	from genset_service.telemetry.common import default_rule_records
+
 	records = []
 	for filename in RECORD_FILES:
 		records += json.loads((RECORDS / filename).read_text())
-	return records
+	# the alarm rules are the telemetry model's data (genset_service/telemetry/model.py)
+	return records + default_rule_records()
 
 
 def record_id(record: dict) -> str:

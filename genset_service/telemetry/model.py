@@ -59,6 +59,10 @@ COOLANT_TEMPERATURE_C = "coolant_temperature_c"
 ENGINE_SPEED_RPM = "engine_speed_rpm"
 KWH = "kwh"
 STARTS = "starts"
+FREQUENCY_HZ = "frequency_hz"
+VOLTAGE_L1_N = "voltage_l1_n_v"
+CURRENT_L1 = "current_l1_a"
+POWER_FACTOR = "power_factor"
 
 METRICS: Mapping[str, Metric] = MappingProxyType(
 	{
@@ -76,6 +80,12 @@ METRICS: Mapping[str, Metric] = MappingProxyType(
 			Metric(ENGINE_SPEED_RPM, "rpm", 0, 4_000),
 			Metric(KWH, "kWh", 0, 1e10, cumulative=True),
 			Metric(STARTS, "", 0, 1e7, cumulative=True),
+			# the alternator's output: 50 or 60 Hz sets; low voltage up to 690 V between phases
+			Metric(FREQUENCY_HZ, "Hz", 0, 80),
+			Metric(VOLTAGE_L1_N, "V", 0, 20_000),
+			Metric(CURRENT_L1, "A", 0, 100_000),
+			# leading or lagging
+			Metric(POWER_FACTOR, "", -1, 1),
 		)
 	}
 )
@@ -100,6 +110,16 @@ METRIC_SYNONYMS: Mapping[str, str] = MappingProxyType(
 		"kw_hours": KWH,
 		"energy_kwh": KWH,
 		"number_of_starts": STARTS,
+		"frequency": FREQUENCY_HZ,
+		"generator_frequency": FREQUENCY_HZ,
+		"l1_n_voltage": VOLTAGE_L1_N,
+		"generator_l1_n_voltage": VOLTAGE_L1_N,
+		"voltage_l1_n": VOLTAGE_L1_N,
+		"l1_current": CURRENT_L1,
+		"generator_l1_current": CURRENT_L1,
+		"current_l1": CURRENT_L1,
+		"pf": POWER_FACTOR,
+		"generator_power_factor": POWER_FACTOR,
 	}
 )
 
@@ -182,6 +202,8 @@ class Reason:
 	BAD_TIME = "bad_time"
 	TIME_IN_FUTURE = "time_in_future"
 	BEFORE_DELIVERY = "before_delivery"
+	# older than the raw readings are kept: its hour was rolled up and its neighbours are gone
+	TOO_OLD = "too_old"
 	UNKNOWN_METRIC = "unknown_metric"
 	NOT_A_NUMBER = "not_a_number"
 	OUT_OF_RANGE = "out_of_range"
@@ -247,6 +269,8 @@ class Limits:
 	metrics: Mapping[str, Metric] = field(default_factory=lambda: METRICS)
 	# turns a time with an offset into the site's naive time (UTC when not given)
 	to_local: Callable[[Datetime], Datetime] | None = None
+	# anything earlier is refused: the raw readings of that time are no longer kept whole
+	earliest: Datetime | None = None
 
 
 class TelemetryError(ValueError):
@@ -305,9 +329,12 @@ def parse_time(value, to_local: Callable[[Datetime], Datetime] | None = None) ->
 
 
 def check_time(moment: Datetime, device: str, now: Datetime, limits: Limits) -> None:
-	"""Raise a TelemetryError for a time too far ahead of ``now`` or before the genset's delivery."""
+	"""Raise a TelemetryError for a time too far ahead of ``now``, before the genset's delivery or before
+	the raw readings kept."""
 	if moment > now + limits.future_tolerance:
 		raise TelemetryError(Reason.TIME_IN_FUTURE, moment.isoformat())
+	if limits.earliest and moment < limits.earliest:
+		raise TelemetryError(Reason.TOO_OLD, moment.isoformat())
 	delivered = limits.delivered.get(device)
 	if delivered and moment < delivered:
 		raise TelemetryError(Reason.BEFORE_DELIVERY, moment.isoformat())
@@ -329,6 +356,39 @@ def check_value(metric: str, value, metrics: Mapping[str, Metric] = METRICS) -> 
 
 def allowed_device(name, device: str, limits: Limits) -> bool:
 	return name == device or name in limits.devices
+
+
+# ------------------------------------------------------------------ MQTT topics
+JSON_TOPIC = "genset/+/telemetry"
+
+
+def topic_device(pattern: str, topic: str) -> str | None:
+	"""The device a topic names, by the subscription pattern whose first ``+`` is the device
+	(``genset/+/telemetry``: ``genset/DSE-123/telemetry`` is DSE-123); None when the topic does not
+	match the pattern or names no device."""
+	if not isinstance(topic, str) or not isinstance(pattern, str) or not pattern:
+		return None
+	levels, wanted = topic.split("/"), pattern.split("/")
+	device = None
+	for index, level in enumerate(wanted):
+		if level == "#":
+			return device or None
+		if index >= len(levels):
+			return None
+		if level == "+":
+			if device is None:
+				device = levels[index]
+		elif level != levels[index]:
+			return None
+	if len(levels) != len(wanted) or not device or len(device) > 140:
+		return None
+	return device
+
+
+def shared(topic: str, group: str | None) -> str:
+	"""The MQTT v5 shared subscription of a group: the broker hands each message to one subscriber of
+	the group (``$share/<group>/<topic>``); no group, every subscriber gets every message."""
+	return f"$share/{group}/{topic}" if group else topic
 
 
 # ------------------------------------------------------------------ idempotency

@@ -100,6 +100,7 @@ def seed() -> None:
 	retire_field_demo()
 	data["dispatch"] = dispatch_region(a["customer"])
 	data["shipment"] = journey_of(a["customer"])
+	data["telemetry"] = telemetry_demo(a["unit"], data["b"]["unit"])
 	data["open_request"] = frappe.db.get_value(
 		"Genset Service Request",
 		{"customer": a["customer"], "status": "Open", "service_type": "Field Maintenance"},
@@ -107,6 +108,89 @@ def seed() -> None:
 	)
 	frappe.db.commit()  # nosemgrep: a seeding command run on its own site, not a request
 	print(json.dumps(data))
+
+
+def telemetry_demo(unit: str, other_unit: str) -> dict:
+	"""Customer A's genset reporting itself: a device (a fresh token each run), a year of daily rollups
+	and this morning's raw readings of hours, load, fuel and battery, and an open low-fuel alarm. B's
+	genset gets a device too, which A must never see."""
+	import datetime
+	import math
+
+	from genset_service.api.telemetry_v1 import new_device_token
+	from genset_service.telemetry import model, rollup
+	from genset_service.telemetry.common import DEVICE, now
+	from genset_service.telemetry.ingest import known_devices, read_json, store
+
+	devices = {}
+	for name, genset in (("PCHK-DSE-A1", unit), ("PCHK-DSE-B1", other_unit)):
+		if not frappe.db.exists(DEVICE, name):
+			frappe.get_doc(
+				{"doctype": DEVICE, "device_id": name, "unit": genset, "controller_family": "DSE"}
+			).insert(ignore_permissions=True)
+		devices[name] = new_device_token(name)["token"]
+	device = "PCHK-DSE-A1"
+	at = now()
+	today = model.period_start(at, model.DAY)
+	days = []
+	hours = 1000.0
+	for back in range(365, 0, -1):
+		start = today - datetime.timedelta(days=back)
+		run = 6 + 4 * math.sin(back / 9)
+		days.append(
+			model.Rollup(
+				device,
+				model.RUNNING_HOURS,
+				model.DAY,
+				start,
+				24,
+				hours,
+				hours + run,
+				hours + run / 2,
+				hours + run,
+				hours,
+				round(run, 2),
+			)
+		)
+		hours += run
+		load = 55 + 20 * math.sin(back / 5)
+		days.append(
+			model.Rollup(device, model.LOAD_PERCENT, model.DAY, start, 96, load - 20, load + 25, load, load)
+		)
+		fuel = 30 + (back * 7) % 65
+		days.append(
+			model.Rollup(
+				device, model.FUEL_LEVEL_PERCENT, model.DAY, start, 96, fuel - 5, fuel + 30, fuel + 10, fuel
+			)
+		)
+		days.append(model.Rollup(device, model.BATTERY_VOLTAGE, model.DAY, start, 96, 24.1, 27.8, 26.9, 27.2))
+	rollup.write(days, {device: unit})
+	# the hour meter goes on from the genset's last reading (a higher count would be flagged, not applied)
+	hours = frappe.db.get_value("Genset Unit", unit, "running_hours") or 0
+	since = max(at.replace(minute=0, second=0) - datetime.timedelta(hours=3), today)
+	entries = [
+		{
+			"time": (since + datetime.timedelta(minutes=10 * i)).isoformat(),
+			"metrics": {
+				"running_hours": round(hours + 1 + i / 6, 2),
+				"load_percent": 60 + i % 7,
+				"fuel_level_percent": 24 - i * 0.2,
+				"battery_voltage": 27.1,
+			},
+		}
+		for i in range(int((at - since).total_seconds() // 600))
+	]
+	entries.append({"time": at.isoformat(), "alarms": [{"code": "LOW_FUEL", "name": "Low Fuel Level"}]})
+	frappe.set_user("Administrator")
+	store([read_json(device, {"readings": entries}, known_devices([device]), at)], at)
+	# the hours just stored, rolled up as the hourly job will (it reads what is five minutes old)
+	rollup.run(at + rollup.STORE_LAG + datetime.timedelta(seconds=1))
+	return {
+		"device": device,
+		"token": devices[device],
+		"other_device": "PCHK-DSE-B1",
+		"other_token": devices["PCHK-DSE-B1"],
+	}
 
 
 def journey_of(customer: str) -> dict:

@@ -95,6 +95,8 @@ def get_context(context):
 		fields=["name", "default_priority"],
 		order_by="catalogue_no asc",
 	)
+	# what the genset's own devices report (drawn by public/js/telemetry_charts.js)
+	context.has_telemetry = bool(frappe.db.exists("Genset Device", {"unit": unit.name}))
 	promise = promises(unit.customer)
 	for service in context.request_types:
 		service.promise = promise.get((service.name, service.default_priority or "Medium"))

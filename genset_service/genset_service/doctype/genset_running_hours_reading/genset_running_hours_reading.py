@@ -2,6 +2,8 @@
 # For license information, please see license.txt
 
 
+import frappe
+
 from genset_service.access.guard import AppDocument
 from genset_service.scheduling import readings
 from genset_service.scheduling.common import live_unit
@@ -27,3 +29,8 @@ class GensetRunningHoursReading(AppDocument):
 		if self.meter_replaced:
 			readings.check_removal(self.unit, self.name)
 		readings.after_change(self.unit, removed=self.name)
+
+
+def on_doctype_update():
+	# each unit's latest reading, read in bulk for every batch of reported running hours
+	frappe.db.add_index("Genset Running Hours Reading", ["unit", "reading_time"])
