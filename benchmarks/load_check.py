@@ -46,7 +46,7 @@ def main() -> None:
 	note = logins["large_delivery"]
 	units = frappe.db.count("Genset Unit", {"delivery_note": note, "status": ("!=", "Cancelled")})
 	plan_tasks = frappe.db.count("Genset Service Task", {"reference_name": note})
-	keys = frappe.db.sql(
+	keys = frappe.db.sql(  # nosemgrep
 		"""select count(*) from (select plan_key from `tabGenset Service Task`
 		where reference_name = %s and plan_key is not null group by plan_key having count(*) > 1) d""",
 		note,

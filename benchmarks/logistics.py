@@ -198,7 +198,7 @@ def count(site: str) -> None:
 	import frappe
 
 	connect(site)
-	rows = frappe.db.sql(
+	rows = frappe.db.sql(  # nosemgrep
 		"""select shipment, count(*), count(distinct carrier_event_id) from `tabGenset Shipment Milestone`
 		where shipment like %s group by shipment""",
 		(f"{PREFIX}%",),
@@ -206,7 +206,7 @@ def count(site: str) -> None:
 	main = [r for r in rows if int(r[0][len(PREFIX) :]) < SHIPMENTS]
 	base = [r for r in rows if int(r[0][len(PREFIX) :]) >= SHIPMENTS]
 	statuses = dict(
-		frappe.db.sql(
+		frappe.db.sql(  # nosemgrep
 			"select status, count(*) from `tabGenset Shipment` where name like %s group by status",
 			(f"{PREFIX}%",),
 		)
@@ -242,7 +242,7 @@ def remove(site: str) -> None:
 	frappe.db.delete("Genset Shipment Unit", {"parent": ("in", names or [""])})
 	frappe.db.delete("Genset Shipment", {"name": ("in", names or [""])})
 	if units:
-		frappe.db.sql(
+		frappe.db.sql(  # nosemgrep
 			"update `tabGenset Unit` set shipment=null, eta_date=null, arrival_date=null where name in %s",
 			(units,),
 		)
@@ -262,7 +262,7 @@ def replan(site: str) -> None:
 	from frappe.utils import add_days, getdate, now_datetime
 
 	from genset_service.access.guard import as_app
-	from genset_service.logistics import journey
+	from genset_service.logistics import journey  # nosemgrep (the benchmark sets journey.INLINE_UNITS below)
 	from genset_service.logistics import model as M
 
 	connect(site)
@@ -278,7 +278,7 @@ def replan(site: str) -> None:
 		units = [u.name for u in units if u.customer == customer][:size]
 		if len(units) < size:
 			# one customer with enough gensets: any customer's, sorted by count
-			rows = frappe.db.sql(
+			rows = frappe.db.sql(  # nosemgrep
 				"""select customer from `tabGenset Unit` where status='Delivered' and shipment is null
 				and arrival_date is null group by customer having count(*) >= %s limit 1""",
 				(size,),

@@ -79,7 +79,8 @@ def solve_in_background(proposal: str) -> str:
 		doc.reload()
 		doc.status, doc.check_result = "Failed", str(error)[:1000]
 		doc.save(ignore_permissions=True)
-		frappe.db.commit()  # nosemgrep: the job's own record of its failure
+		# the job's own record of its failure
+		frappe.db.commit()  # nosemgrep
 		raise
 	doc.save(ignore_permissions=True)
 	_progress(doc, 100)

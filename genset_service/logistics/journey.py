@@ -416,7 +416,8 @@ def replan_marked(chunk: int = 50, commit: bool = True) -> int:
 			Tuple(table.name, table[REPLAN_MARK]).isin([(row.name, row[REPLAN_MARK]) for row in rows])
 		).run()
 		if commit:
-			frappe.db.commit()  # nosemgrep: a background job's round, committed on its own
+			# a background job's round, committed on its own
+			frappe.db.commit()  # nosemgrep
 		done += len(rows)
 
 

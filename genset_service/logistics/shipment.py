@@ -235,7 +235,7 @@ def make_header(delivery_notes: list[str], first, number, account, incoterm, cou
 	if missing:
 		frappe.throw(
 			_("ERPNext's Shipment needs {0}: set it on Delivery Note {1} (or the company) first.").format(
-				_(" and ").join(missing), delivery_notes[0]
+				" {} ".format(_("and")).join(missing), delivery_notes[0]
 			),
 			title=_("Address Missing"),
 		)

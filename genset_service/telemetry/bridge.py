@@ -337,7 +337,8 @@ class Bridge:
 		store(read, at)
 		if events:
 			frappe.db.bulk_insert(EVENT, EVENT_COLUMNS, events, ignore_duplicates=True)
-		frappe.db.commit()  # nosemgrep: a batch is one transaction, acknowledged once committed
+		# a batch is one transaction, acknowledged once committed
+		frappe.db.commit()  # nosemgrep
 		self.stats["batches"] += 1
 		for message in read:
 			self.stats["stored"] += message.stored

@@ -19,6 +19,7 @@ from genset_service.telemetry.common import (
 	Status,
 	devices_by_name,
 	gateway_siblings,
+	insert_ignore,
 	limits_for,
 	now,
 	retention,
@@ -189,9 +190,7 @@ def _keep_readings(messages: list[Message], known: dict, at: datetime.datetime) 
 				new[key] = reading
 				message.stored += 1
 	if new:
-		frappe.db.bulk_insert(
-			READING, READING_COLUMNS, reading_rows(list(new.values()), known, at), ignore_duplicates=True
-		)
+		insert_ignore(READING, READING_COLUMNS, reading_rows(list(new.values()), known, at))
 	return list(new.values())
 
 

@@ -70,7 +70,8 @@ def run(at: datetime.datetime | None = None, progress: bool = False, commit: boo
 	done_days = roll_days(days, units)
 	frappe.db.set_single_value(SETTINGS, "rolled_up_to", new_mark, update_modified=False)
 	if commit:
-		frappe.db.commit()  # nosemgrep: the rollups are kept before the old raw readings go
+		# the rollups are kept before the old raw readings go
+		frappe.db.commit()  # nosemgrep
 	pruned = prune(at, new_mark, commit)
 	return {"hours": done_hours, "days": done_days, "rolled_up_to": new_mark, **pruned}
 
@@ -264,5 +265,6 @@ def _delete(table, where, commit: bool) -> int:
 			return total
 		frappe.qb.from_(table).delete().where(table.name.isin(names)).run()
 		if commit:
-			frappe.db.commit()  # nosemgrep: a chunk at a time, so that a large purge holds no long lock
+			# a chunk at a time, so that a large purge holds no long lock
+			frappe.db.commit()  # nosemgrep
 		total += len(names)

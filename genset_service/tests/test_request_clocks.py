@@ -324,7 +324,8 @@ class TestRequestClocks(GensetTestCase):
 			self.assertFalse(frappe.db.exists("Custom Field", "Address-genset_latitude"))
 		finally:
 			setup()
-			frappe.db.commit()  # nosemgrep: the DDL above ended the test's transaction
+			# the DDL above ended the test's transaction
+			frappe.db.commit()  # nosemgrep
 			frappe.db.savepoint("genset_test")
 		self.assertIn("genset_latitude", columns("Address"))
 

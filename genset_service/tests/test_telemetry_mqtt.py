@@ -44,7 +44,8 @@ def wait_for(check, timeout=30.0, every=0.25):
 	"""``check()`` until it is truthy (each time in a fresh snapshot of the database)."""
 	deadline = time.time() + timeout
 	while True:
-		frappe.db.commit()  # nosemgrep: a new snapshot, to see what the bridge committed
+		# a new snapshot, to see what the bridge committed
+		frappe.db.commit()  # nosemgrep
 		value = check()
 		if value or time.time() > deadline:
 			return value

@@ -10,10 +10,18 @@
 		[30, "30 d"],
 		[365, "1 y"],
 	];
-	const COLOURS = { hours: ["#5e64ff"], load: ["#29cd42", "#ffa00a"], fuel: ["#ff5858", "#7cd6fd"], battery: ["#743ee2", "#b554ff"] };
+	const COLOURS = {
+		hours: ["#5e64ff"],
+		load: ["#29cd42", "#ffa00a"],
+		fuel: ["#ff5858", "#7cd6fd"],
+		battery: ["#743ee2", "#b554ff"],
+	};
 	const t = (text) => (window.__ ? window.__(text) : text);
 	const esc = (text) =>
-		String(text == null ? "" : text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+		String(text == null ? "" : text).replace(
+			/[&<>"']/g,
+			(c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+		);
 
 	function chart_class() {
 		if (window.frappe && window.frappe.Chart) return window.frappe.Chart;
@@ -23,7 +31,13 @@
 
 	function fetch_data(unit, days) {
 		const url = `${METHOD}?unit=${encodeURIComponent(unit)}&days=${days}`;
-		return fetch(url, { headers: { Accept: "application/json", "X-Frappe-CSRF-Token": (window.frappe && frappe.csrf_token) || "" }, credentials: "same-origin" })
+		return fetch(url, {
+			headers: {
+				Accept: "application/json",
+				"X-Frappe-CSRF-Token": (window.frappe && frappe.csrf_token) || "",
+			},
+			credentials: "same-origin",
+		})
 			.then((r) => r.json().then((body) => ({ ok: r.ok, body })))
 			.then(({ ok, body }) => {
 				if (!ok) throw new Error(t("The genset's reports could not be loaded."));
@@ -59,33 +73,82 @@
 		style();
 		const desk = options.desk;
 		const link = (doctype, name) =>
-			desk ? `<a href="/app/${doctype.toLowerCase().replace(/ /g, "-")}/${encodeURIComponent(name)}">${esc(name)}</a>` : esc(name);
+			desk
+				? `<a href="/app/${doctype.toLowerCase().replace(/ /g, "-")}/${encodeURIComponent(
+						name,
+				  )}">${esc(name)}</a>`
+				: esc(name);
 		if (!data.devices.length) {
-			container.innerHTML = `<p class="text-muted small gs-telemetry-none">${esc(t("No device reports for this genset."))}</p>`;
+			container.innerHTML = `<p class="text-muted small gs-telemetry-none">${esc(
+				t("No device reports for this genset."),
+			)}</p>`;
 			return;
 		}
 		const devices = data.devices
-			.map((d) => `<span class="gs-tm-device gs-tm-${esc(d.status.replace(/ /g, "-").toLowerCase())}">${link("Genset Device", d.name)}: ${esc(t(d.status))}${d.last_seen_label ? " &middot; " + esc(d.last_seen_label) : ""}</span>`)
+			.map(
+				(d) =>
+					`<span class="gs-tm-device gs-tm-${esc(
+						d.status.replace(/ /g, "-").toLowerCase(),
+					)}">${link("Genset Device", d.name)}: ${esc(t(d.status))}${
+						d.last_seen_label ? " &middot; " + esc(d.last_seen_label) : ""
+					}</span>`,
+			)
 			.join(" ");
 		const last = data.last.length
 			? data.last
-					.map((r) => `<div class="gs-tm-value"><div class="gs-tm-label">${esc(r.label)}</div><div class="gs-tm-number">${esc(r.value_label)} <small>${esc(r.unit)}</small></div><div class="gs-tm-time">${esc(r.time_label)}</div></div>`)
+					.map(
+						(r) =>
+							`<div class="gs-tm-value"><div class="gs-tm-label">${esc(
+								r.label,
+							)}</div><div class="gs-tm-number">${esc(r.value_label)} <small>${esc(
+								r.unit,
+							)}</small></div><div class="gs-tm-time">${esc(r.time_label)}</div></div>`,
+					)
 					.join("")
 			: `<p class="text-muted small">${esc(t("No reading in the last 31 days."))}</p>`;
 		const alarms = data.open_alarms.length
 			? `<ul class="gs-tm-alarms">${data.open_alarms
-					.map((a) => `<li><b>${esc(a.label)}</b> ${esc(t("since"))} ${esc(a.since_label)} &middot; ${esc(t(a.service_type))} ${link("Genset Service Request", a.request)}</li>`)
+					.map(
+						(a) =>
+							`<li><b>${esc(a.label)}</b> ${esc(t("since"))} ${esc(
+								a.since_label,
+							)} &middot; ${esc(t(a.service_type))} ${link(
+								"Genset Service Request",
+								a.request,
+							)}</li>`,
+					)
 					.join("")}</ul>`
 			: `<p class="text-muted small">${esc(t("No open alarm."))}</p>`;
-		const spans = SPANS.map(([days, label]) => `<button type="button" class="btn btn-xs ${days === data.days ? "btn-primary" : "btn-default"}" data-days="${days}">${esc(label)}</button>`).join(" ");
+		const spans = SPANS.map(
+			([days, label]) =>
+				`<button type="button" class="btn btn-xs ${
+					days === data.days ? "btn-primary" : "btn-default"
+				}" data-days="${days}">${esc(label)}</button>`,
+		).join(" ");
 		const hours = data.hours_per_day == null ? "-" : `${esc(data.hours_per_day_label)} h`;
 		container.innerHTML = `
 			<div class="gs-telemetry">
 				<div class="gs-tm-devices small">${devices}</div>
-				<div class="gs-tm-grid">${last}<div class="gs-tm-value"><div class="gs-tm-label">${esc(t("Hours run a day"))}</div><div class="gs-tm-number">${hours}</div><div class="gs-tm-time">${esc(t("last 30 days"))}</div></div></div>
+				<div class="gs-tm-grid">${last}<div class="gs-tm-value"><div class="gs-tm-label">${esc(
+					t("Hours run a day"),
+				)}</div><div class="gs-tm-number">${hours}</div><div class="gs-tm-time">${esc(
+					t("last 30 days"),
+				)}</div></div></div>
 				<h6>${esc(t("Open alarms"))}</h6>${alarms}
 				<div class="gs-tm-spans">${spans}</div>
-				<div class="gs-tm-charts">${data.charts.map((c) => `<div class="gs-tm-chart" data-key="${esc(c.key)}"><div class="gs-tm-label">${esc(c.title)} (${esc(c.unit)})</div><div class="gs-tm-draw"></div></div>`).join("") || `<p class="text-muted small">${esc(t("No rolled-up readings in this span yet."))}</p>`}</div>
+				<div class="gs-tm-charts">${
+					data.charts
+						.map(
+							(c) =>
+								`<div class="gs-tm-chart" data-key="${esc(
+									c.key,
+								)}"><div class="gs-tm-label">${esc(c.title)} (${esc(
+									c.unit,
+								)})</div><div class="gs-tm-draw"></div></div>`,
+						)
+						.join("") ||
+					`<p class="text-muted small">${esc(t("No rolled-up readings in this span yet."))}</p>`
+				}</div>
 			</div>`;
 		const Chart = chart_class();
 		data.charts.forEach((c) => {
@@ -100,14 +163,24 @@
 				type: c.key === "hours" ? "bar" : "line",
 				height: 180,
 				colors: COLOURS[c.key],
-				data: { labels, datasets: c.datasets.map((d) => ({ name: d.name, values: d.values.filter((_v, i) => keep[i]).map((v) => (v == null ? 0 : v)) })) },
+				data: {
+					labels,
+					datasets: c.datasets.map((d) => ({
+						name: d.name,
+						values: d.values.filter((_v, i) => keep[i]).map((v) => (v == null ? 0 : v)),
+					})),
+				},
 				axisOptions: { xIsSeries: true, xAxisMode: "tick" },
 				lineOptions: { hideDots: 1, regionFill: 0 },
 			});
 		});
-		container.querySelectorAll(".gs-tm-spans button").forEach((button) =>
-			button.addEventListener("click", () => load(container, data.unit, Number(button.dataset.days), options)),
-		);
+		container
+			.querySelectorAll(".gs-tm-spans button")
+			.forEach((button) =>
+				button.addEventListener("click", () =>
+					load(container, data.unit, Number(button.dataset.days), options),
+				),
+			);
 	}
 
 	function load(container, unit, days, options) {

@@ -27,7 +27,8 @@ function new_token(frm) {
 		frappe
 			.xcall("genset_service.api.telemetry_v1.new_device_token", { device: frm.doc.name })
 			.then((r) => {
-				const url = frappe.urllib.get_base_url() + "/api/method/genset_service.api.telemetry_v1.ingest";
+				const url =
+					frappe.urllib.get_base_url() + "/api/method/genset_service.api.telemetry_v1.ingest";
 				const curl = [
 					`curl -X POST '${url}'`,
 					`  -H 'X-Genset-Device: ${r.device}'`,

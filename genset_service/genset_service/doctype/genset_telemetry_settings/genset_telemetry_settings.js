@@ -10,19 +10,21 @@ frappe.ui.form.on("Genset Telemetry Settings", {
 					(b) =>
 						`<tr><td>${frappe.utils.escape_html(b.client_id)}</td><td>${frappe.utils.escape_html(
 							b.host,
-						)}</td><td>${b.connected ? __("Connected") : __("Not connected")}</td><td>${b.messages}</td><td>${
-							b.stored
-						}</td><td>${b.refused}</td><td>${b.backlog}</td></tr>`,
+						)}</td><td>${b.connected ? __("Connected") : __("Not connected")}</td><td>${
+							b.messages
+						}</td><td>${b.stored}</td><td>${b.refused}</td><td>${b.backlog}</td></tr>`,
 				)
 				.join("");
 			frm.set_intro(
 				rows
-					? `<b>${__("Bridges heard from in the last two minutes")}</b><table class="table table-sm">` +
-							`<tr><th>${__("Client")}</th><th>${__("Host")}</th><th>${__("Broker")}</th><th>${__(
-								"Messages",
-							)}</th><th>${__("Readings Stored")}</th><th>${__("Refused")}</th><th>${__(
-								"Waiting",
-							)}</th></tr>${rows}</table>`
+					? `<b>${__(
+							"Bridges heard from in the last two minutes",
+					  )}</b><table class="table table-sm">` +
+							`<tr><th>${__("Client")}</th><th>${__("Host")}</th><th>${__(
+								"Broker",
+							)}</th><th>${__("Messages")}</th><th>${__("Readings Stored")}</th><th>${__(
+								"Refused",
+							)}</th><th>${__("Waiting")}</th></tr>${rows}</table>`
 					: __("No bridge has reported in the last two minutes: start one with {0}", [
 							"<code>bench --site " + frappe.boot.sitename + " genset-telemetry-bridge</code>",
 					  ]),

@@ -20,7 +20,8 @@ function show_telemetry(frm) {
 	wrapper.html(`<p class="text-muted small">${__("Loading...")}</p>`);
 	frappe.require("/assets/genset_service/js/telemetry_charts.js", () => {
 		genset_telemetry.load(wrapper.get(0), frm.doc.name, 30, { desk: true }).then(() => {
-			if (!wrapper.find(".gs-telemetry-none").length || !frappe.model.can_create("Genset Device")) return;
+			if (!wrapper.find(".gs-telemetry-none").length || !frappe.model.can_create("Genset Device"))
+				return;
 			$(`<button class="btn btn-xs btn-default">${__("Add a Device")}</button>`)
 				.appendTo(wrapper)
 				.on("click", () => frappe.new_doc("Genset Device", { unit: frm.doc.name }));
