@@ -368,6 +368,13 @@ log="$root_dir/pip-app.log"
 uv pip install --quiet --python ./env/bin/python -e "$app_dir" >"$log" 2>&1 ||
 	./env/bin/python -m pip install --quiet -e "$app_dir" >>"$log" 2>&1 ||
 	{ tail -20 "$log"; fail "installing genset_service into the bench's env failed"; }
+# the edge reader is a package of its own (edge_reader/, no Frappe); the bench's env gets it with its
+# simulator for the tier-2 test that drives the app from a simulated controller
+if [ -f "$app_dir/edge_reader/pyproject.toml" ]; then
+	uv pip install --quiet --python ./env/bin/python -e "$app_dir/edge_reader[test]" >>"$log" 2>&1 ||
+		./env/bin/python -m pip install --quiet -e "$app_dir/edge_reader[test]" >>"$log" 2>&1 ||
+		{ tail -20 "$log"; fail "installing the edge reader into the bench's env failed"; }
+fi
 done_step "copied to apps/genset_service and installed in the bench's env"
 
 # Frappe's test tools (freezegun, hypothesis, ...): dev dependencies that a new bench lacks

@@ -1,0 +1,5 @@
+import sys
+
+from genset_edge.main import main
+
+sys.exit(main())
