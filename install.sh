@@ -23,6 +23,7 @@
 #   PAYMENTS_SOURCE          payments' git URL or local clone      (https://github.com/frappe/payments)
 #   GENSET_PYTHON            the Python for the bench's env        (python3)
 #   GENSET_SKIP_ASSETS=1     no `bench build` (no desk, portal or browser checks then)
+#   GENSET_DEMO=1            the demo on the site at the end (bench --site <site> genset-service demo)
 #   GENSET_NO_INSTALL=1      never install a missing prerequisite, even as root: only say what is missing
 #
 # A missing prerequisite stops the script at once with its name and the command that installs it;
@@ -450,6 +451,17 @@ else
 fi
 [ -f sites/currentsite.txt ] || bench use "$site" >/dev/null
 
+# ---------------------------------------------------------------- the demo, when asked
+demo_logins=""
+if [ "${GENSET_DEMO:-0}" = 1 ]; then
+	step "the demo on $site (bench --site $site genset-service demo)"
+	log="$root_dir/demo.log"
+	bench --site "$site" genset-service demo >"$log" 2>&1 || { tail -40 "$log"; fail "the demo failed"; }
+	demo_logins="$(sed -n '/==== the Genset Service demo/,$p' "$log")"
+	made+=("the demo on $site")
+	done_step "made"
+fi
+
 # ---------------------------------------------------------------- what was made
 printf '\n==== genset_service set-up done in %s ====\n' "$(elapsed $((SECONDS - started)))"
 [ ${#made[@]} -gt 0 ] && printf '  made:   %s\n' "${made[@]}"
@@ -463,3 +475,5 @@ cat <<EOF
           bench --site $site serve --port $web_port)
   test:   $here/.ci/run
 EOF
+[ -n "$demo_logins" ] && printf '%s\n' "$demo_logins"
+exit 0

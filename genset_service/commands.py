@@ -27,4 +27,29 @@ def telemetry_bridge(context, **options):
 	click.echo(f"genset-telemetry-bridge stopped: {stats}")
 
 
-commands = [telemetry_bridge]
+@click.group("genset-service")
+def genset_service_group():
+	"""Genset Service's own commands."""
+
+
+@genset_service_group.command("demo")
+@click.option("--remove", is_flag=True, help="Delete the demo's company and everything the demo made.")
+@pass_context
+def demo(context, remove=False):
+	"""A demo of the whole service: a company of its own, three customers, two years of gensets, visits,
+	requests under their clocks, a shipment, gensets reporting themselves. Run twice, it adds nothing."""
+	import frappe
+
+	from genset_service.demo.run import run
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		run(remove=remove)
+	finally:
+		frappe.destroy()
+
+
+commands = [telemetry_bridge, genset_service_group]

@@ -233,11 +233,13 @@ def prune(at: datetime.datetime, rolled_up_to: datetime.datetime, commit: bool =
 	day = model.period_start(at, model.DAY)
 	raw = frappe.qb.DocType(READING)
 	rollup = frappe.qb.DocType(ROLLUP)
+	# raw readings by the time they were stored (indexed): a reading older than the raw days is refused
+	# when it arrives, so one stored before them is no newer than them (but for the 15 minutes a
+	# device's clock may run fast)
 	out = {
 		"raw_deleted": _delete(
 			raw,
-			(raw.reading_time < day - datetime.timedelta(days=keep.raw_days))
-			& (raw.creation <= rolled_up_to),
+			(raw.creation < day - datetime.timedelta(days=keep.raw_days)) & (raw.creation <= rolled_up_to),
 			commit,
 		)
 	}

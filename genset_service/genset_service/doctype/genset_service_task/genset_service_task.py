@@ -46,7 +46,8 @@ class GensetServiceTask(AppDocument):
 				title=_("Wrong Customer"),
 			)
 		for field in ("customer", "company", "contract", "item_code", "serial_no"):
-			if not self.get(field):
+			# the unit's company, always: a new record is given the user's default company by Frappe
+			if field == "company" or not self.get(field):
 				self.set(field, unit[field])
 
 	def on_update(self):

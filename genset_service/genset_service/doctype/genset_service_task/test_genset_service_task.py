@@ -39,6 +39,27 @@ class TestGensetServiceTask(GensetTestCase):
 		with self.assertRaisesRegex(frappe.ValidationError, "already"):
 			complete_task(pre.name)
 
+	def test_a_task_made_by_hand_carries_its_genset_s_company_not_the_user_s_default(self):
+		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
+		unit = frappe.get_value(
+			UNIT, {"delivery_note": make_delivery_note(order.name).name}, ["name", "company"], as_dict=True
+		)
+		other = frappe.get_all("Company", filters={"name": ("!=", unit.company)}, pluck="name", limit=1)[0]
+		frappe.defaults.set_user_default("company", other)
+		try:
+			task = frappe.get_doc(
+				{
+					"doctype": TASK,
+					"service_type": "Regular Inspection",
+					"unit": unit.name,
+					"due_from": self.today,
+					"due_to": self.today,
+				}
+			).insert()
+		finally:
+			frappe.defaults.clear_user_default("company")
+		self.assertEqual(task.company, unit.company)
+
 	def test_completing_arrival_acceptance_records_the_arrival(self):
 		order = make_sales_order([{"item_code": self.genset, "qty": 1}])
 		delivery = make_delivery_note(order.name)

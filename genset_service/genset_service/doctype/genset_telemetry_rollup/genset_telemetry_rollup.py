@@ -14,3 +14,5 @@ class GensetTelemetryRollup(AppDocument):
 def on_doctype_update():
 	frappe.db.add_index("Genset Telemetry Rollup", ["unit", "period", "metric", "period_start"])
 	frappe.db.add_index("Genset Telemetry Rollup", ["device", "period", "period_start"])
+	# what is past its keeping, found by period and start
+	frappe.db.add_index("Genset Telemetry Rollup", ["period", "period_start"])
