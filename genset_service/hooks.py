@@ -191,3 +191,17 @@ scheduler_events = {
 # Testing
 # -------
 before_tests = "genset_service.tests.utils.before_tests"
+
+# what the certificates' print formats call (genset_service/certificates/site.py)
+jinja = {
+	"methods": [
+		"genset_service.certificates.site.genset_load_table",
+		"genset_service.certificates.site.genset_limits",
+		"genset_service.certificates.site.genset_certificate_title",
+		"genset_service.certificates.site.genset_signature_of",
+	]
+}
+
+# a malformed JSON body is a 400 and a wrong HTTP method to the app's methods a 405 (not Frappe's 500
+# and 403): installed once per process, at the first request at the latest (genset_service/access/http.py)
+before_request = ["genset_service.access.http.install"]

@@ -141,6 +141,8 @@ def test_links_point_at_known_doctypes():
 		"Customer Group",
 		"Shipment",
 		"Incoterm",
+		"Letter Head",
+		"Language",
 	}
 	for meta in doctypes().values():
 		for field in meta["fields"]:

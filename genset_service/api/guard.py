@@ -17,7 +17,6 @@ import inspect
 import math
 import types
 import typing
-from dataclasses import dataclass
 from functools import wraps
 
 import frappe
@@ -25,43 +24,18 @@ from frappe import _
 
 from genset_service.access.guard import as_app
 
-
-@dataclass(frozen=True)
-class Limit:
-	"""Inclusive bounds of a number."""
-
-	low: float | None = None
-	high: float | None = None
-
-
-@dataclass(frozen=True)
-class Length:
-	"""At most this many characters."""
-
-	chars: int
-
-
-@dataclass(frozen=True)
-class IsoDate:
-	"""A calendar date written YYYY-MM-DD, between the years given."""
-
-	first_year: int = 1900
-	last_year: int = 2200
-
-
-# the checks every argument of a type gets unless its annotation carries its own
-DEFAULTS: dict[type, tuple] = {
-	float: (Limit(-1e12, 1e12),),
-	int: (Limit(-(2**53), 2**53),),
-	str: (Length(140),),
-}
-
-# shorthands for the app's methods
-Name = typing.Annotated[str, Length(140)]
-Text = typing.Annotated[str, Length(10_000)]
-Hours = typing.Annotated[float, Limit(0, 1_000_000)]
-DateString = typing.Annotated[str, Length(10), IsoDate()]
-Image = typing.Annotated[str, Length(500_000)]
+# the limits are data shared with the API's description (genset_service/openapi): one source for both
+from genset_service.api.limits import (
+	DEFAULTS,
+	DateString,  # the methods import the shorthands from here
+	Hours,
+	Image,
+	IsoDate,
+	Length,
+	Limit,
+	Name,
+	Text,
+)
 
 
 def _missing(name: str) -> None:
@@ -155,8 +129,11 @@ def checked(fn):
 			continue
 		plan[name] = (parameter.default is inspect.Parameter.empty, _rules(hints.get(name)))
 
+	dotted = f"{fn.__module__}.{fn.__name__}"
+
 	@wraps(fn)
 	def wrapper(*args, **kwargs):
+		_body_is_an_object(dotted)
 		given = dict(zip(plan, args, strict=False))
 		given.update({key: value for key, value in kwargs.items() if key in plan})
 		for name, (required, rules) in plan.items():
@@ -174,6 +151,23 @@ def checked(fn):
 			return fn(**given)
 
 	return wrapper
+
+
+def _body_is_an_object(dotted: str) -> None:
+	"""A JSON body sent to a method is an object of its arguments: Frappe takes a JSON list as the
+	argument ``data`` and would call the method with none of them (its defaults); that is a 417."""
+	request = getattr(frappe.local, "request", None)
+	form = getattr(frappe.local, "form_dict", None) or {}
+	if (
+		request is not None
+		and form.get("cmd") == dotted
+		and request.is_json
+		and isinstance(form.get("data"), list)
+	):
+		frappe.throw(
+			_("The body must be a JSON object of the method's arguments, not a list."),
+			title=_("Invalid Body"),
+		)
 
 
 def name_list(value: str | None, what: str, title: str) -> list[str] | None:

@@ -35,7 +35,17 @@ TEMPLATE = "Genset Inspection Template"
 PRE_SHIPMENT = "Pre-shipment"
 EVENT_FIELDS = {"Arrival": "arrival_date", "Commissioning": "commissioning_date"}
 # what an inspection copies of each checkpoint of its template
-CHECKPOINT_FIELDS = ("section", "checkpoint", "reading_type", "min_value", "max_value", "uom", "mandatory")
+CHECKPOINT_FIELDS = (
+	"section",
+	"checkpoint",
+	"reading_type",
+	"min_value",
+	"max_value",
+	"uom",
+	"mandatory",
+	"load_percent",
+	"quantity",
+)
 # an arrival happened even when the goods are rejected; commissioning only counts when accepted
 EVENTS_RECORDED_ON_REJECTION = ("Arrival",)
 

@@ -28,7 +28,12 @@ FLEET = 25  # customer A's gensets: two portal pages
 
 
 def _unit_of(customer: str, item: str) -> str:
-	unit = frappe.db.get_value("Genset Unit", {"customer": customer, "status": ("!=", "Cancelled")})
+	# the customer's first genset, whatever was changed last (the API check writes to it)
+	unit = frappe.db.get_value(
+		"Genset Unit",
+		{"customer": customer, "status": ("!=", "Cancelled")},
+		order_by="creation asc, name asc",
+	)
 	if unit:
 		return unit
 	order = make_sales_order([{"item_code": item, "qty": 1}], customer=customer)
@@ -91,6 +96,9 @@ def seed() -> None:
 	user.save(ignore_permissions=True)
 	data["a"]["api_key"], data["a"]["api_secret"] = user.api_key, secret
 	data["password"] = PASSWORD
+	data["staff_api"] = staff_api_user()
+	# the API check's own genset (Schemathesis writes to it), apart from the browser checks' records
+	data["staff_api"]["unit"] = _unit_of(make_customer("API Check Customer"), item)
 	data["company"] = frappe.db.get_value("Genset Unit", a["unit"], "company")
 	data["large_delivery"] = large_delivery(item)
 	desk_history(a["customer"], team)
@@ -109,6 +117,17 @@ def seed() -> None:
 	# a seeding command run on its own site, not a request
 	frappe.db.commit()  # nosemgrep
 	print(json.dumps(data))
+
+
+def staff_api_user() -> dict:
+	"""An integrator's API user with the Service Manager role, and a fresh key pair (the API check's)."""
+	user = frappe.get_doc("User", make_user("api-check@example.com", ["Service Manager"]))
+	if not user.api_key:
+		user.api_key = frappe.generate_hash(length=15)
+	secret = frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	return {"user": user.name, "api_key": user.api_key, "api_secret": secret}
 
 
 def telemetry_demo(unit: str, other_unit: str) -> dict:

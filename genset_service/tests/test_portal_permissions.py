@@ -150,7 +150,9 @@ class TestPortalPermissions(GensetTestCase):
 		self.assertTrue(context.upcoming)
 		self.assertEqual({request.name for request in context.requests}, {a["request"]})
 		self.assertEqual([d.doctype for d in context.documents], ["Genset Inspection"])
-		self.assertIn("format=Genset Inspection Report", context.documents[0].pdf)
+		# the certificate, in the record's print language (the customer's)
+		self.assertIn("format=Genset Inspection Certificate", context.documents[0].pdf)
+		self.assertIn("&language=", context.documents[0].pdf)
 		self.assertIn("Field Maintenance", [t.name for t in context.request_types])
 		frappe.form_dict.update({"unit": b["unit"]})
 		with self.assertRaises(frappe.PageDoesNotExistError):

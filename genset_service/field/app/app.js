@@ -1151,6 +1151,35 @@
 		}
 		location.href = "/login";
 	};
+	// a private calendar link of the engineer's visits (genset_service.api.calendar_v1): online only
+	document.getElementById("calendar").onclick = async () => {
+		if (!navigator.onLine) return showBanner("The calendar link needs a connection.");
+		if (!confirm("Make a private link of your visits for your phone's calendar? An earlier link stops working."))
+			return;
+		let link = null;
+		try {
+			const answer = await fetch("/api/method/genset_service.api.calendar_v1.make_feed", {
+				method: "POST",
+				credentials: "same-origin",
+				headers: {
+					Accept: "application/json",
+					"X-Frappe-CSRF-Token": (state.session && state.session.csrf_token) || "",
+				},
+			});
+			link = answer.ok ? (await answer.json()).message : null;
+		} catch (e) {
+			link = null;
+		}
+		if (!link) return showBanner("The calendar link could not be made; try again when online.");
+		$view.innerHTML = `<section class="card" id="calendar-link">
+			<h2>Your visits in your calendar</h2>
+			<p>Subscribe on this phone: your planned and dispatched visits appear in its calendar and follow
+			every change. Keep the link private.</p>
+			<p><a class="button" href="${esc(link.webcal)}">Subscribe in my calendar</a></p>
+			<p class="muted small" style="word-break: break-all">${esc(link.url)}</p>
+			<p><a href="#/">Back to my visits</a></p>
+		</section>`;
+	};
 	window.addEventListener("hashchange", route);
 	window.addEventListener("online", () => send({ now: true }));
 	window.fieldApp = { state, outboxAll, photosOf, send, queue, post };

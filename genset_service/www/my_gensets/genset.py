@@ -126,20 +126,22 @@ def documents(unit: str) -> list:
 	"""Submitted inspections and service reports of the unit, newest first, each with its PDF link."""
 	rows = []
 	for doctype, date_field, print_format in (
-		("Genset Inspection", "inspection_date", "Genset Inspection Report"),
-		("Genset Service Report", "end_time", "Standard"),
+		("Genset Inspection", "inspection_date", "Genset Inspection Certificate"),
+		("Genset Service Report", "end_time", "Genset Service Report"),
 	):
 		for row in frappe.get_all(
 			doctype,
 			filters={"unit": unit, "docstatus": 1},
-			fields=["name", f"{date_field} as date"],
+			fields=["name", f"{date_field} as date", "language"],
 			order_by=f"{date_field} desc",
 			limit=50,
 		):
 			row.doctype = doctype
+			# in the customer's language (the record's Print Language, from the customer)
 			row.pdf = (
 				f"/api/method/frappe.utils.print_format.download_pdf?doctype={doctype}"
 				f"&name={row.name}&format={print_format}"
+				+ (f"&language={row.language}" if row.language else "")
 			)
 			rows.append(row)
 	return sorted(rows, key=lambda row: str(row.date), reverse=True)

@@ -42,6 +42,8 @@ Object.assign(genset_service.inspection, {
 		"max_value",
 		"uom",
 		"mandatory",
+		"load_percent",
+		"quantity",
 	],
 
 	has_readings(frm) {

@@ -5,12 +5,14 @@ import frappe
 
 from genset_service.access.guard import AppDocument
 from genset_service.api.guard import Name, checked
+from genset_service.certificates.site import set_print_language
 from genset_service.scheduling import inspection
 
 
 class GensetInspection(AppDocument):
 	def validate(self):
 		inspection.validate(self)
+		set_print_language(self)
 
 	def before_submit(self):
 		inspection.before_submit(self)

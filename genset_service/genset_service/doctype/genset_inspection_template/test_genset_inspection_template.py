@@ -19,7 +19,21 @@ class TestGensetInspectionTemplate(GensetTestCase):
 			(insulation.reading_type, insulation.min_value, insulation.uom), ("Numeric", 1, "MOhm")
 		)
 		steps = {row.section for row in pre.items if row.section.startswith("Load test")}
-		self.assertEqual(steps, {f"Load test {pct} %" for pct in (25, 50, 75, 100, 110)})
+		self.assertEqual(steps, {f"Load test {pct} %" for pct in (0, 25, 50, 75, 100, 110)})
+		# the load test's rows carry their step and quantity: the certificate's table
+		self.assertEqual({row.load_percent for row in pre.items if row.quantity}, {0, 25, 50, 75, 100, 110})
+		self.assertEqual(
+			{row.quantity for row in pre.items if row.quantity},
+			{
+				"Voltage L-L",
+				"Current",
+				"Frequency",
+				"Power",
+				"Power Factor",
+				"Coolant Temperature",
+				"Oil Pressure",
+			},
+		)
 		shutdowns = {row.checkpoint for row in pre.items if row.section == "Protection"}
 		self.assertEqual(len(shutdowns), 4)
 		self.assertTrue(frappe.db.get_value(TEMPLATE, "Arrival Acceptance (Standard)", "requires_signoff"))

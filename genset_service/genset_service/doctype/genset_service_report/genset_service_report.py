@@ -3,12 +3,14 @@
 
 
 from genset_service.access.guard import AppDocument
+from genset_service.certificates.site import set_print_language
 from genset_service.scheduling import report
 
 
 class GensetServiceReport(AppDocument):
 	def validate(self):
 		report.validate(self)
+		set_print_language(self)
 
 	def before_submit(self):
 		report.before_submit(self)

@@ -1,0 +1,53 @@
+"""What the certificates' print formats read on the site (registered as Jinja methods in hooks.py): the
+load test's table of an inspection, an engineer's signature on file, limits in words."""
+
+import frappe
+
+from genset_service.certificates.load_test import LoadTable, limit_text, load_table
+
+ENGINEER = "Genset Engineer"
+# the title an inspection's certificate carries, by its kind
+TITLES = {
+	"Pre-shipment": "Factory Test Certificate",
+	"Commissioning": "Commissioning Report",
+	"Arrival Acceptance": "Arrival Acceptance Report",
+	"Regular": "Inspection Report",
+	"Field": "Field Diagnosis Report",
+}
+
+
+def genset_load_table(doc) -> LoadTable | None:
+	"""The load test of an inspection (its readings with a step and a quantity), or None."""
+	return load_table(
+		[row.as_dict() if hasattr(row, "as_dict") else row for row in doc.get("readings") or []]
+	)
+
+
+def genset_limits(low, high, unit: str = "") -> str:
+	return limit_text(low, high, unit)
+
+
+def genset_certificate_title(kind: str | None) -> str:
+	return TITLES.get(kind or "", "Inspection Report")
+
+
+def genset_signature_of(user: str | None) -> dict:
+	"""An engineer's name and the signature on file on their Genset Engineer record (empty when none)."""
+	if not user:
+		return {"name": "", "signature": ""}
+	row = frappe.db.get_value(ENGINEER, {"user": user}, ["full_name", "signature"], as_dict=True) or {}
+	return {
+		"name": row.get("full_name") or frappe.utils.get_fullname(user),
+		"signature": row.get("signature") or "",
+	}
+
+
+def set_print_language(doc) -> None:
+	"""A record printed for a customer prints in the customer's language (its Print Language), set when
+	the customer is given or changes; staff may change it after (Frappe's user default is the user's)."""
+	if doc.get("customer") and (doc.is_new() or doc.has_value_changed("customer")):
+		language = frappe.db.get_value("Customer", doc.customer, "language")
+		if language:
+			doc.language = language
+	if doc.get("company") and not doc.get("letter_head"):
+		doc.letter_head = frappe.db.get_value("Company", doc.company, "default_letter_head")
