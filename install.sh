@@ -400,6 +400,13 @@ if [ -f "$app_dir/edge_reader/pyproject.toml" ]; then
 fi
 done_step "copied to apps/genset_service and installed in the bench's env"
 
+# the app's translations (locale/*.po) compiled to the .mo files Frappe reads, every run (`bench build`
+# compiles them too, on a bench that builds its assets)
+step "translations (bench compile-po-to-mo --app genset_service)"
+log="$root_dir/translations.log"
+bench compile-po-to-mo --app genset_service --force >"$log" 2>&1 || { tail -20 "$log"; fail "compiling the app's translations failed"; }
+done_step "compiled: $(ls "$app_dir/genset_service/locale/"*.po 2>/dev/null | xargs -n1 basename | sed 's/\.po$//' | tr '\n' ' ')"
+
 # Frappe's test tools (freezegun, hypothesis, ...): dev dependencies that a new bench lacks
 step "development requirements (bench setup requirements --dev)"
 if ./env/bin/python -c 'import freezegun, hypothesis, openapi_spec_validator' 2>/dev/null; then

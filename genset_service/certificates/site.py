@@ -2,17 +2,18 @@
 load test's table of an inspection, an engineer's signature on file, limits in words."""
 
 import frappe
+from frappe import _lt
 
 from genset_service.certificates.load_test import LoadTable, limit_text, load_table
 
 ENGINEER = "Genset Engineer"
 # the title an inspection's certificate carries, by its kind
 TITLES = {
-	"Pre-shipment": "Factory Test Certificate",
-	"Commissioning": "Commissioning Report",
-	"Arrival Acceptance": "Arrival Acceptance Report",
-	"Regular": "Inspection Report",
-	"Field": "Field Diagnosis Report",
+	"Pre-shipment": _lt("Factory Test Certificate"),
+	"Commissioning": _lt("Commissioning Report"),
+	"Arrival Acceptance": _lt("Arrival Acceptance Report"),
+	"Regular": _lt("Inspection Report"),
+	"Field": _lt("Field Diagnosis Report"),
 }
 
 
@@ -28,7 +29,8 @@ def genset_limits(low, high, unit: str = "") -> str:
 
 
 def genset_certificate_title(kind: str | None) -> str:
-	return TITLES.get(kind or "", "Inspection Report")
+	"""The certificate's title, in the language it is printed in."""
+	return str(TITLES.get(kind or "") or TITLES["Regular"])
 
 
 def genset_signature_of(user: str | None) -> dict:

@@ -307,6 +307,7 @@ def notify_engineers(doc, found: dispatch_site.Site) -> int:
 	for stop in sorted(doc.stops, key=lambda row: get_datetime(row.start)):
 		visits[user_of[stop.engineer]].append(stop)
 	link = get_url("/field")
+	open_them = _("Open them in Genset Field")
 	for user, stops in visits.items():
 		lines = "".join(
 			"<li>{} &ndash; {} &middot; {} &middot; {} &middot; {}</li>".format(
@@ -323,7 +324,7 @@ def notify_engineers(doc, found: dispatch_site.Site) -> int:
 			_("Your visits from {0} to {1}: {2}").format(
 				frappe.format(doc.from_date, "Date"), frappe.format(doc.to_date, "Date"), len(stops)
 			),
-			f'<ul>{lines}</ul><p><a href="{link}">{_("Open them in Genset Field")}</a></p>',
+			f'<ul>{lines}</ul><p><a href="{link}">{open_them}</a></p>',
 			PROPOSAL,
 			doc.name,
 		)

@@ -121,12 +121,13 @@ def _message(doc, log, kind: str) -> str:
 		),
 		"eta": _("The expected arrival of your generator set has changed."),
 	}[kind]
+	portal = _("See your generators on the portal")
 	return (
 		f"<p>{lead}</p>"
 		f"<p><b>{_('Shipment')}</b>: {frappe.utils.escape_html(doc.lane or doc.name)}<br>"
 		f"<b>{_('Expected arrival')}</b>: {format_date(doc.eta) if doc.eta else _('not known yet')}</p>"
 		f"{link}<ul>{lines}</ul>"
-		f'<p><a href="{get_url("/my_gensets")}">{_("See your generators on the portal")}</a></p>'
+		f'<p><a href="{get_url("/my_gensets")}">{portal}</a></p>'
 	)
 
 

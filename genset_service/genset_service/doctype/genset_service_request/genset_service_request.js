@@ -140,6 +140,9 @@ function genset_nearest_engineers(frm) {
 		.then((r) => {
 			const found = r.message.candidates;
 			const esc = frappe.utils.escape_html;
+			const spare = (minutes) => __("{0} to spare", [genset_duration(minutes)]);
+			const late = (minutes) =>
+				`<span class="text-danger">${__("{0} late", [genset_duration(minutes)])}</span>`;
 			const rows = found
 				.map(
 					(c) => `<tr>
@@ -150,8 +153,8 @@ function genset_nearest_engineers(frm) {
 							c.minutes_to_spare === null
 								? ""
 								: c.minutes_to_spare >= 0
-								? __("{0} to spare", [genset_duration(c.minutes_to_spare)])
-								: `<span class="text-danger">${__("{0} late", [genset_duration(-c.minutes_to_spare)])}</span>`
+								? spare(c.minutes_to_spare)
+								: late(-c.minutes_to_spare)
 						}</td>
 						<td>${__("{0} more visits today", [c.visits_left_today])}</td>
 						<td><button class="btn btn-xs btn-primary" data-engineer="${esc(c.engineer)}">${__(

@@ -199,11 +199,12 @@ class GensetDispatchBoard {
 			(by_cell[key] = by_cell[key] || []).push(card);
 		}
 		const today = frappe.datetime.get_today();
+		const by_hour = __("Show this day by hour");
 		const head = data.days
 			.map((day) => {
 				const label = `${moment(day).format("ddd")} ${frappe.datetime.str_to_user(day)}`;
 				return `<th class="gd-day ${day === today ? "gd-today" : ""}" data-day="${day}"
-					title="${__("Show this day by hour")}">${label}</th>`;
+					title="${by_hour}">${label}</th>`;
 			})
 			.join("");
 		const rows = data.engineers
