@@ -17,6 +17,7 @@ CUSTOMER_PATHS = (
 	"genset_service/api/",
 	"genset_service/portal.py",
 	"genset_service/scheduling/voice.py",
+	"genset_service/public/js/telemetry_charts.js",
 	"genset_service/setup/records/genset_service_type.json",
 )
 # the DocTypes whose labels and options the portal, the phone and the certificates show

@@ -16,7 +16,6 @@
 		fuel: ["#ff5858", "#7cd6fd"],
 		battery: ["#743ee2", "#b554ff"],
 	};
-	const t = (text) => (window.__ ? window.__(text) : text);
 	const esc = (text) =>
 		String(text == null ? "" : text).replace(
 			/[&<>"']/g,
@@ -40,7 +39,7 @@
 		})
 			.then((r) => r.json().then((body) => ({ ok: r.ok, body })))
 			.then(({ ok, body }) => {
-				if (!ok) throw new Error(t("The genset's reports could not be loaded."));
+				if (!ok) throw new Error(__("The genset's reports could not be loaded."));
 				return body.message;
 			});
 	}
@@ -80,7 +79,7 @@
 				: esc(name);
 		if (!data.devices.length) {
 			container.innerHTML = `<p class="text-muted small gs-telemetry-none">${esc(
-				t("No device reports for this genset."),
+				__("No device reports for this genset."),
 			)}</p>`;
 			return;
 		}
@@ -89,7 +88,7 @@
 				(d) =>
 					`<span class="gs-tm-device gs-tm-${esc(
 						d.status.replace(/ /g, "-").toLowerCase(),
-					)}">${link("Genset Device", d.name)}: ${esc(t(d.status))}${
+					)}">${link("Genset Device", d.name)}: ${esc(__(d.status))}${
 						d.last_seen_label ? " &middot; " + esc(d.last_seen_label) : ""
 					}</span>`,
 			)
@@ -105,20 +104,20 @@
 							)}</small></div><div class="gs-tm-time">${esc(r.time_label)}</div></div>`,
 					)
 					.join("")
-			: `<p class="text-muted small">${esc(t("No reading in the last 31 days."))}</p>`;
+			: `<p class="text-muted small">${esc(__("No reading in the last 31 days."))}</p>`;
 		const alarms = data.open_alarms.length
 			? `<ul class="gs-tm-alarms">${data.open_alarms
 					.map(
 						(a) =>
-							`<li><b>${esc(a.label)}</b> ${esc(t("since"))} ${esc(
+							`<li><b>${esc(a.label)}</b> ${esc(__("since"))} ${esc(
 								a.since_label,
-							)} &middot; ${esc(t(a.service_type))} ${link(
+							)} &middot; ${esc(__(a.service_type))} ${link(
 								"Genset Service Request",
 								a.request,
 							)}</li>`,
 					)
 					.join("")}</ul>`
-			: `<p class="text-muted small">${esc(t("No open alarm."))}</p>`;
+			: `<p class="text-muted small">${esc(__("No open alarm."))}</p>`;
 		const spans = SPANS.map(
 			([days, label]) =>
 				`<button type="button" class="btn btn-xs ${
@@ -130,11 +129,11 @@
 			<div class="gs-telemetry">
 				<div class="gs-tm-devices small">${devices}</div>
 				<div class="gs-tm-grid">${last}<div class="gs-tm-value"><div class="gs-tm-label">${esc(
-					t("Hours run a day"),
+					__("Hours run a day"),
 				)}</div><div class="gs-tm-number">${hours}</div><div class="gs-tm-time">${esc(
-					t("last 30 days"),
+					__("last 30 days"),
 				)}</div></div></div>
-				<h6>${esc(t("Open alarms"))}</h6>${alarms}
+				<h6>${esc(__("Open alarms"))}</h6>${alarms}
 				<div class="gs-tm-spans">${spans}</div>
 				<div class="gs-tm-charts">${
 					data.charts
@@ -147,7 +146,7 @@
 								)})</div><div class="gs-tm-draw"></div></div>`,
 						)
 						.join("") ||
-					`<p class="text-muted small">${esc(t("No rolled-up readings in this span yet."))}</p>`
+					`<p class="text-muted small">${esc(__("No rolled-up readings in this span yet."))}</p>`
 				}</div>
 			</div>`;
 		const Chart = chart_class();
@@ -156,7 +155,7 @@
 			const keep = c.labels.map((_l, i) => c.datasets.some((d) => d.values[i] != null));
 			const labels = c.labels.filter((_l, i) => keep[i]);
 			if (!Chart || !labels.length) {
-				target.innerHTML = `<p class="text-muted small">${esc(t("No data"))}</p>`;
+				target.innerHTML = `<p class="text-muted small">${esc(__("No data"))}</p>`;
 				return;
 			}
 			new Chart(target, {

@@ -1,5 +1,8 @@
 """Portal: one genset of the customer's: warranty, plan, history, documents, readings, requests."""
 
+import functools
+import re
+
 import frappe
 from frappe import _
 
@@ -97,6 +100,9 @@ def get_context(context):
 	)
 	# what the genset's own devices report (drawn by public/js/telemetry_charts.js)
 	context.has_telemetry = bool(frappe.db.exists("Genset Device", {"unit": unit.name}))
+	# the words the telemetry panel's script writes, in the user's language (a portal page carries
+	# no message dictionary of its own)
+	context.script_messages = script_messages() if context.has_telemetry else {}
 	promise = promises(unit.customer)
 	for service in context.request_types:
 		service.promise = promise.get((service.name, service.default_priority or "Medium"))
@@ -164,3 +170,26 @@ def promises(customer: str) -> dict:
 		elif targets.acknowledge:
 			words[key] = _("response within {0} h").format(frappe.format(targets.acknowledge, "Float"))
 	return words
+
+
+SCRIPT = "public/js/telemetry_charts.js"
+SCRIPT_MESSAGE = re.compile(r"""__\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
+
+
+@functools.lru_cache(maxsize=1)
+def _script_words() -> tuple[str, ...]:
+	with open(frappe.get_app_path("genset_service", *SCRIPT.split("/"))) as f:
+		return tuple(sorted(set(SCRIPT_MESSAGE.findall(f.read()))))
+
+
+def script_messages() -> dict[str, str]:
+	"""The telemetry panel's words and what it shows from data (services, device states), translated."""
+	words = [
+		*_script_words(),
+		*frappe.get_all("Genset Service Type", pluck="name"),
+		"Online",
+		"Silent",
+		"Disabled",
+		"Never Heard",
+	]
+	return {word: _(word) for word in words if _(word) != word}
