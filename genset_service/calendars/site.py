@@ -3,8 +3,6 @@ the visits the feed shows: the tasks assigned to the user (an engineer's visits)
 customers whose portal user they are (a customer's upcoming visits). One query; the feed itself is
 built by the pure ``calendars/feed.py``."""
 
-import hashlib
-import hmac
 import secrets
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -16,6 +14,7 @@ from frappe.utils import add_days, get_datetime, get_system_timezone, get_url, g
 from genset_service.calendars.feed import Visit, build_calendar
 from genset_service.permissions import customers_of, is_portal_user
 from genset_service.scheduling.common import TASK, UNIT
+from genset_service.telemetry.common import token_hash
 
 FEED = "Genset Calendar Feed"
 ENGINEER = "Genset Engineer"
@@ -35,10 +34,6 @@ DAY_START, DAY_END = time(8, 0), time(17, 0)
 # who sees a task's link where: staff in the desk, a customer on the portal
 DESK_LINK = "/app/genset-service-task/{task}"
 PORTAL_LINK = "/my_gensets/{unit}"
-
-
-def token_hash(token: str) -> str:
-	return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def kind_of(user: str) -> str:
@@ -76,12 +71,10 @@ def user_of(token: str | None) -> str:
 	"""The user whose live feed this token opens, else a 404 (an unknown, replaced or revoked token)."""
 	row = None
 	if token and isinstance(token, str) and token.startswith(TOKEN_PREFIX) and len(token) <= 100:
-		hashed = token_hash(token)
+		# looked up by its hash (a unique key): the token itself is never stored
 		row = frappe.db.get_value(
-			FEED, {"token_hash": hashed, "revoked": 0}, ["user", "token_hash"], as_dict=True
+			FEED, {"token_hash": token_hash(token), "revoked": 0}, ["user"], as_dict=True
 		)
-		if row and not hmac.compare_digest(row.token_hash, hashed):
-			row = None
 	if not row or not frappe.db.get_value("User", row.user, "enabled"):
 		frappe.throw(_("No calendar feed at this address."), frappe.DoesNotExistError)
 	return row.user

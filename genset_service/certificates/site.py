@@ -51,5 +51,3 @@ def set_print_language(doc) -> None:
 		language = frappe.db.get_value("Customer", doc.customer, "language")
 		if language:
 			doc.language = language
-	if doc.get("company") and not doc.get("letter_head"):
-		doc.letter_head = frappe.db.get_value("Company", doc.company, "default_letter_head")

@@ -16,6 +16,7 @@ from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datet
 
 from genset_service.access.guard import as_app
 from genset_service.demo import spec as S
+from genset_service.planning.inspection import passing_value
 
 REGISTRY = "genset_service_demo_records"
 UNIT = "Genset Unit"
@@ -290,16 +291,6 @@ def stores() -> str:
 
 
 # ------------------------------------------------------------------ orders and deliveries
-def passing_value(row) -> str:
-	if row.reading_type == "Pass/Fail":
-		return "Pass"
-	if row.reading_type == "Text":
-		return "Checked"
-	if row.min_value:
-		return str(row.min_value + 1)
-	if row.max_value:
-		return str(row.max_value - 1)
-	return "10"
 
 
 def inspection(kind: str, day, inspector: str, **fields) -> str:

@@ -92,3 +92,16 @@ def check_running_hours(new_hours: float | None, last_hours: float | None) -> No
 		raise InspectionError("negative_hours", None, new_hours)
 	if last_hours is not None and new_hours < last_hours:
 		raise InspectionError("hours_decrease", None, new_hours)
+
+
+def passing_value(row) -> str:
+	"""A reading that passes a checkpoint (its type and limits): the demo's and the tests' readings."""
+	if row.reading_type == PASS_FAIL:
+		return PASS
+	if row.reading_type == TEXT:
+		return "Checked"
+	if row.min_value:
+		return str(row.min_value + 1)
+	if row.max_value:
+		return str(row.max_value - 1)
+	return "10"

@@ -4,6 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
+from genset_service.planning.inspection import passing_value  # the tests' readings, as the demo's
 from genset_service.setup.install import install_default_records
 
 # ERPNext's own test records are not needed: the factories below make what each test uses.
@@ -296,18 +297,6 @@ def set_gate(mode: str) -> None:
 	settings = frappe.get_single("Genset Service Settings")
 	settings.pre_shipment_gate = mode
 	settings.save(ignore_permissions=True)
-
-
-def passing_value(row) -> str:
-	if row.reading_type == "Pass/Fail":
-		return "Pass"
-	if row.reading_type == "Text":
-		return "Checked"
-	if row.min_value:
-		return str(row.min_value + 1)
-	if row.max_value:
-		return str(row.max_value - 1)
-	return "10"
 
 
 def make_inspection(
